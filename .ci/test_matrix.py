@@ -1,0 +1,74 @@
+"""Run pytest on SQLite, then on PostgreSQL when a server answers.
+
+Used by `make test`. The PostgreSQL URL is $DATABASE_URL when it names PostgreSQL,
+otherwise postgres://postgres@127.0.0.1:5432/fastopp_django. With REQUIRE_POSTGRES=1
+(CI) an unreachable server is a failure instead of a skipped run.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from urllib.parse import urlsplit
+
+DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/fastopp_django"
+
+
+def postgres_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    return (
+        url
+        if url.split(":", 1)[0].split("+", 1)[0] in {"postgres", "postgresql"}
+        else DEFAULT_POSTGRES_URL
+    )
+
+
+def postgres_reachable(url: str) -> str | None:
+    """Return None when the server answers, else the reason it does not."""
+    import psycopg2
+
+    parts = urlsplit(url.replace("+psycopg2", "").replace("+asyncpg", "").replace("+psycopg", ""))
+    try:
+        psycopg2.connect(
+            host=parts.hostname or "127.0.0.1",
+            port=parts.port or 5432,
+            user=parts.username or "postgres",
+            password=parts.password or None,
+            dbname="postgres",
+            connect_timeout=3,
+        ).close()
+    except psycopg2.OperationalError as exc:
+        return str(exc).strip().splitlines()[0] if str(exc).strip() else "connection failed"
+    return None
+
+
+def run_pytest(label: str, database_url: str, extra_args: list[str]) -> int:
+    print(f"\n=== pytest on {label} ===", flush=True)
+    env = {**os.environ, "DATABASE_URL": database_url}
+    return subprocess.call([sys.executable, "-m", "pytest", *extra_args], env=env)
+
+
+def main() -> int:
+    extra_args = sys.argv[1:]
+    failures = 0
+    if run_pytest("SQLite", "sqlite://:memory:", extra_args) != 0:
+        failures += 1
+
+    url = postgres_url()
+    reason = postgres_reachable(url)
+    if reason is None:
+        if run_pytest("PostgreSQL", url, extra_args) != 0:
+            failures += 1
+    elif os.environ.get("REQUIRE_POSTGRES") == "1":
+        print(f"PostgreSQL is required (REQUIRE_POSTGRES=1) but not reachable: {reason}")
+        failures += 1
+    else:
+        print(f"PostgreSQL not reachable ({reason}); skipped the PostgreSQL run.")
+
+    print("\nAll test runs passed." if failures == 0 else f"\n{failures} test run(s) failed.")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

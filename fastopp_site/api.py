@@ -1,0 +1,27 @@
+"""The JSON API: one django-ninja instance, one router per app, docs at /api/docs."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from ninja import NinjaAPI
+
+from chat.api import router as chat_router
+from platform_ops.api import router as ops_router
+
+api = NinjaAPI(
+    title="FastOpp Django API",
+    version="1.0.0",
+    description="JSON endpoints of FastOpp Django, compatible with FastOpp's paths.",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+    urls_namespace="api",
+)
+
+if not settings.MINIMAL_MODE:
+    from catalog.api import router as catalog_router
+    from webinars.api import router as webinars_router
+
+    api.add_router("/", catalog_router)
+    api.add_router("/", webinars_router)
+    api.add_router("/", chat_router)
+api.add_router("/", ops_router)

@@ -1,0 +1,305 @@
+"""Settings for FastOpp Django.
+
+Every value comes from one env reader (django-environ), with a `.env` file in the
+project root read when present. Each setting has a safe development default, so a
+fresh clone runs with no configuration; production refuses to start when a value
+that protects users is missing.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import environ
+
+from fastopp_site.dburl import DatabaseUrlError, database_url_normalize
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+if (BASE_DIR / ".env").is_file():
+    environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+
+def _refuse_to_start(message: str) -> None:
+    # One line on stderr and a non-zero exit: a traceback would bury the fix.
+    sys.exit(f"FastOpp Django will not start: {message}")
+
+
+# --- Environment ---------------------------------------------------------------
+ENVIRONMENT = env.str("ENVIRONMENT", default="development").lower()
+IS_PRODUCTION = ENVIRONMENT == "production"
+DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION) and not IS_PRODUCTION
+
+# FastOpp's samples ship these; a key anyone can read signs nobody's sessions.
+_KNOWN_WEAK_SECRET_KEYS = {
+    "",
+    "changeme",
+    "change-me",
+    "secret",
+    "your-secret-key",
+    "your-secret-key-here",
+    "dev-secret-key",
+    "development-secret-key",
+}
+_DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-this-in-production-0123"  # noqa: S105 (DEBUG only)
+SECRET_KEY = env.str("SECRET_KEY", default="")
+if not DEBUG:
+    if (
+        SECRET_KEY.lower() in _KNOWN_WEAK_SECRET_KEYS
+        or SECRET_KEY.startswith("django-insecure")
+        or len(SECRET_KEY) < 50
+        or len(set(SECRET_KEY)) < 5
+    ):
+        _refuse_to_start(
+            "set SECRET_KEY to a random value of 50+ characters "
+            '(python -c "import secrets; print(secrets.token_urlsafe(50))" prints one).'
+        )
+elif not SECRET_KEY:
+    SECRET_KEY = _DEV_SECRET_KEY
+
+# Hosts: platforms publish their public host name in env vars; trust those too.
+ALLOWED_HOSTS: list[str] = env.list(
+    "ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else []
+)
+_PLATFORM_HOSTS = {
+    "FLY_APP_NAME": "{}.fly.dev",
+    "RAILWAY_PUBLIC_DOMAIN": "{}",
+    "RENDER_EXTERNAL_HOSTNAME": "{}",
+}
+for _var, _pattern in _PLATFORM_HOSTS.items():
+    if env.str(_var, default=""):
+        ALLOWED_HOSTS.append(_pattern.format(env.str(_var)))
+if not DEBUG and not ALLOWED_HOSTS:
+    _refuse_to_start(
+        "set ALLOWED_HOSTS to the site's host names, e.g. ALLOWED_HOSTS=app.example.com."
+    )
+
+CSRF_TRUSTED_ORIGINS: list[str] = env.list(
+    "CSRF_TRUSTED_ORIGINS",
+    default=[f"https://{host}" for host in ALLOWED_HOSTS if host not in {"*"} and "*" not in host],
+)
+
+# Minimal mode switches off the demo pages and demo data (FastOpp's "oppdemo destroy").
+MINIMAL_MODE = env.bool("MINIMAL_MODE", default=False)
+
+# --- Applications --------------------------------------------------------------
+INSTALLED_APPS = [
+    # daphne's runserver serves through ASGI, so streamed responses stream in development.
+    "daphne",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "fastopp_site.apps.StaticFilesConfig",
+    "django.contrib.humanize",
+    "django_htmx",
+    "ninja",
+    "django_tasks",
+    "django_tasks_db",
+    "accounts",
+    "catalog",
+    "webinars",
+    "chat",
+    "platform_ops",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "fastopp_site.urls"
+WSGI_APPLICATION = "fastopp_site.wsgi.application"
+ASGI_APPLICATION = "fastopp_site.asgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "home"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "fastopp_site.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- Database ------------------------------------------------------------------
+_DEFAULT_DATABASE_URL = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+try:
+    _database_url = database_url_normalize(
+        url=env.str("DATABASE_URL", default=_DEFAULT_DATABASE_URL), base_dir=BASE_DIR
+    )
+except DatabaseUrlError as exc:
+    _refuse_to_start(f"{exc}.")
+_database: dict[str, Any] = env.db_url_config(_database_url)
+
+if _database["ENGINE"] == "django.db.backends.sqlite3":
+    # A web process plus one task worker share the file: WAL lets readers run beside
+    # the writer, IMMEDIATE takes the write lock up front instead of failing mid-transaction.
+    _database["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
+        **_database.get("OPTIONS", {}),
+    }
+else:
+    # Under ASGI every request's sync code runs in a new thread, so persistent
+    # connections (CONN_MAX_AGE > 0) would be opened per thread and never reused.
+    _database["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+    _database["CONN_HEALTH_CHECKS"] = True
+    _database.setdefault("OPTIONS", {})
+    _database["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", 10))
+    # Optional: psycopg 3's pool (pip install "psycopg[binary,pool]"), see docs/DEPLOY.md.
+    if env.bool("DATABASE_POOL", default=False):
+        _database["CONN_MAX_AGE"] = 0
+        _database["OPTIONS"]["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN", default=2),
+            "max_size": env.int("DATABASE_POOL_MAX", default=10),
+            "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
+        }
+    _database["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
+
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Passwords and sessions ----------------------------------------------------
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+
+# --- Internationalisation ------------------------------------------------------
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files and uploads --------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+MEDIA_URL = "/uploads/"
+MEDIA_ROOT = Path(env.str("UPLOAD_DIR", default=str(BASE_DIR / "uploads")))
+if not MEDIA_ROOT.is_absolute():
+    MEDIA_ROOT = (BASE_DIR / MEDIA_ROOT).resolve()
+
+STORAGE_TYPE = env.str("STORAGE_TYPE", default="filesystem").lower()
+if STORAGE_TYPE not in {"filesystem", "s3"}:
+    _refuse_to_start("STORAGE_TYPE must be 'filesystem' or 's3'.")
+
+_default_storage: dict[str, Any] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
+}
+if STORAGE_TYPE == "s3":
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "access_key": env.str("S3_ACCESS_KEY", default=""),
+            "secret_key": env.str("S3_SECRET_KEY", default=""),
+            "bucket_name": env.str("S3_BUCKET", default=""),
+            "endpoint_url": env.str("S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("S3_REGION", default="us-east-1"),
+            "custom_domain": env.str("S3_CDN_URL", default="").removeprefix("https://") or None,
+            "location": env.str("S3_PREFIX", default="uploads"),
+            "addressing_style": "path",
+            "file_overwrite": False,
+            "default_acl": None,
+            "querystring_auth": env.bool("S3_QUERYSTRING_AUTH", default=False),
+        },
+    }
+
+STORAGES = {
+    "default": _default_storage,
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if not DEBUG
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        ),
+    },
+}
+WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365 if not DEBUG else 0
+
+# Request bodies: Django's limit covers form fields; the ASGI guard in asgi.py caps the
+# whole body before Django reads it.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DATA_UPLOAD_MAX_MEMORY_SIZE", default=2 * 1024 * 1024)
+MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=6 * 1024 * 1024)
+PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+
+# --- Background tasks (django-tasks; the same setting name as Django 6) --------
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default", "reports", "ops", "chat"],
+    },
+}
+
+# --- Chat (OpenRouter or any OpenAI-compatible server) --------------------------
+OPENROUTER_API_KEY = env.str("OPENROUTER_API_KEY", default="")
+OPENROUTER_LLM_MODEL = env.str(
+    "OPENROUTER_LLM_MODEL", default="meta-llama/llama-3.3-70b-instruct:free"
+)
+OPENROUTER_BASE_URL = env.str("OPENROUTER_BASE_URL", default="https://openrouter.ai/api/v1")
+
+# --- Operations ------------------------------------------------------------------
+OPS_TOKEN = env.str("OPS_TOKEN", default="")
+
+# --- Security headers (checked by `manage.py check --deploy`) -------------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True  # templates hand the token to htmx; no script reads the cookie
+if not DEBUG:
+    # Platforms terminate TLS at their proxy and say so in X-Forwarded-Proto.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Platform health checks arrive over plain HTTP from inside the network.
+    SECURE_REDIRECT_EXEMPT = [
+        r"^health$",
+        r"^healthz$",
+        r"^kaithhealthcheck$",
+        r"^kaithheathcheck$",
+    ]
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
+
+# --- Logging -------------------------------------------------------------------
+LOGGING: dict[str, Any] = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}
