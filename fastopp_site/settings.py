@@ -245,6 +245,9 @@ STORAGES = {
     },
 }
 WHITENOISE_MAX_AGE = 60 * 60 * 24 * 365 if not DEBUG else 0
+# Fixed at import: test runners flip DEBUG off later, yet still serve from the source folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # Request bodies: Django's limit covers form fields; the ASGI guard in asgi.py caps the
 # whole body before Django reads it.
@@ -266,6 +269,23 @@ OPENROUTER_LLM_MODEL = env.str(
     "OPENROUTER_LLM_MODEL", default="meta-llama/llama-3.3-70b-instruct:free"
 )
 OPENROUTER_BASE_URL = env.str("OPENROUTER_BASE_URL", default="https://openrouter.ai/api/v1")
+# Every chat message can cost money: limits are checked before the upstream is called.
+CHAT_REQUIRE_LOGIN = env.bool("CHAT_REQUIRE_LOGIN", default=False)
+CHAT_RATE_LIMIT_USER_PER_MINUTE = env.int("CHAT_RATE_LIMIT_USER_PER_MINUTE", default=10)
+CHAT_RATE_LIMIT_IP_PER_MINUTE = env.int("CHAT_RATE_LIMIT_IP_PER_MINUTE", default=20)
+CHAT_DAILY_QUOTA = env.int("CHAT_DAILY_QUOTA", default=200)  # per user, or per IP when anonymous
+CHAT_MAX_MESSAGE_CHARS = env.int("CHAT_MAX_MESSAGE_CHARS", default=4000)
+CHAT_MAX_TOKENS = env.int("CHAT_MAX_TOKENS", default=1000)
+CHAT_TEMPERATURE = env.float("CHAT_TEMPERATURE", default=0.7)
+CHAT_HISTORY_CHARS = env.int("CHAT_HISTORY_CHARS", default=12000)
+CHAT_CONNECT_TIMEOUT = env.float("CHAT_CONNECT_TIMEOUT", default=5.0)
+CHAT_READ_TIMEOUT = env.float("CHAT_READ_TIMEOUT", default=60.0)  # longest silence between chunks
+CHAT_TOTAL_TIMEOUT = env.float("CHAT_TOTAL_TIMEOUT", default=180.0)
+CHAT_RETRIES = env.int("CHAT_RETRIES", default=2)  # on 429/502/503, only before the first token
+CHAT_HEARTBEAT_SECONDS = env.float("CHAT_HEARTBEAT_SECONDS", default=10.0)
+CHAT_OFFLINE_WORD_DELAY = env.float("CHAT_OFFLINE_WORD_DELAY", default=0.03)
+CHAT_APP_URL = env.str("CHAT_APP_URL", default="https://github.com/Oppkey/fastopp")
+CHAT_APP_TITLE = env.str("CHAT_APP_TITLE", default="FastOpp Django")
 
 # --- Operations ------------------------------------------------------------------
 OPS_TOKEN = env.str("OPS_TOKEN", default="")
