@@ -35,7 +35,7 @@ run: $(STAMP)
 	@echo "  Admin: http://127.0.0.1:$(DEV_PORT)/admin/  login admin@example.com / admin123"
 	@echo "  Press Ctrl-C to stop the web server and the task worker."
 	@echo ""
-	$(VENV)/bin/honcho --procfile Procfile.dev start
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" $(VENV)/bin/honcho --procfile Procfile.dev start
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
