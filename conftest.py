@@ -36,9 +36,13 @@ def chromium_path() -> str | None:
     return None
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """Headless Chromium through Playwright; nothing is downloaded at run time."""
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Headless Chromium through Playwright; nothing is downloaded at run time.
+
+    Function-scoped on purpose: Playwright's sync API keeps an event loop running in this
+    thread while it is open, which would break every async test that runs after it.
+    """
     executable = chromium_path()
     if executable is None:
         message = "Chromium not installed (apt-get install chromium); browser test skipped."
@@ -49,7 +53,7 @@ def browser() -> Iterator[Any]:
 
     # Playwright's sync API runs an event loop in this thread; Django's ORM would refuse
     # to run beside it without this flag (the test itself is still synchronous).
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(
             executable_path=executable,
@@ -87,3 +91,47 @@ def superuser(db: None) -> Any:
     from accounts.tests.factories import SuperuserFactory
 
     return SuperuserFactory()
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db: None) -> Iterator[str]:
+    """The project's ASGI app on uvicorn, on a free loopback port; yields the base URL.
+
+    pytest-django's `live_server` is WSGI, which buffers streamed responses. This one
+    streams. It runs in a thread with its own event loop and uses the test database
+    (SQLite's in-memory test database is shared-cache, so the server's threads see it).
+    """
+    import socket
+    import threading
+    import time
+
+    import uvicorn
+
+    from fastopp_site.asgi import application
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = uvicorn.Server(
+        uvicorn.Config(
+            application,
+            host="127.0.0.1",
+            port=port,
+            log_level="warning",
+            lifespan="off",
+            timeout_graceful_shutdown=5,
+        )
+    )
+    thread = threading.Thread(target=server.run, name="asgi-live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            server.should_exit = True
+            raise RuntimeError("the ASGI live server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=15)
