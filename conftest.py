@@ -83,14 +83,14 @@ def page(browser: Any) -> Iterator[Any]:
 def staff_user(db: None) -> Any:
     from accounts.tests.factories import StaffFactory
 
-    return StaffFactory()
+    return StaffFactory.create()
 
 
 @pytest.fixture
 def superuser(db: None) -> Any:
     from accounts.tests.factories import SuperuserFactory
 
-    return SuperuserFactory()
+    return SuperuserFactory.create()
 
 
 @pytest.fixture

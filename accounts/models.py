@@ -74,3 +74,30 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.name.split(" ", 1)[0] if self.name else self.email.split("@", 1)[0]
+
+
+class ApiToken(models.Model):
+    """A personal API token for scripts (``Authorization: Bearer <token>``).
+
+    Only a SHA-256 digest is stored: a leaked database does not leak usable tokens.
+    The plain token is shown once, when it is created.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100, help_text="What the token is for, e.g. 'CI script'.")
+    prefix = models.CharField(
+        max_length=16, editable=False, help_text="Shown to tell tokens apart."
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = "API token"
+        verbose_name_plural = "API tokens"
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
+import hashlib
 import json
+import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
+from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import ApiToken, User
 from accounts.roles import Role
 
 DEMO_USERS_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_users.json"
@@ -80,3 +85,77 @@ def demo_users_load(*, reset: bool = False) -> DemoUsersResult:
             continue
         user.groups.set([groups[name] for name in row.get("groups", [])])
     return DemoUsersResult(created=created, reset=restored, total=len(rows))
+
+
+def group_model_permissions_sync(
+    *, role: Role, app_label: str, grants: Mapping[str, tuple[str, ...]]
+) -> None:
+    """Make ``role``'s group hold exactly ``grants`` on ``app_label``'s models.
+
+    ``grants`` maps a model name to actions, e.g. ``{"product": ("view", "change")}``.
+    Permissions on other apps' models are left alone, so each app owns its own grants.
+    """
+    group = Group.objects.get_or_create(name=role.value)[0]
+    wanted = {f"{action}_{model}" for model, actions in grants.items() for action in actions}
+    app_permissions = Permission.objects.filter(content_type__app_label=app_label)
+    group.permissions.remove(
+        *group.permissions.filter(content_type__app_label=app_label).exclude(codename__in=wanted)
+    )
+    group.permissions.add(*app_permissions.filter(codename__in=wanted))
+
+
+# --- Personal API tokens ------------------------------------------------------
+API_TOKEN_PREFIX = "fo_"  # noqa: S105 (a marker, not a secret)
+# Writing last_used_at on every call would turn each API read into a DB write.
+API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
+
+
+def api_token_hash(*, raw: str) -> str:
+    # The secret is 256 random bits, so a fast unsalted hash is enough: nothing to brute-force.
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class IssuedApiToken:
+    token: ApiToken
+    plain: str  # shown once; only its hash is stored
+
+
+def api_token_create(
+    *, user: User, name: str, expires_at: datetime | None = None
+) -> IssuedApiToken:
+    plain = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        name=name,
+        prefix=plain[:10],
+        token_hash=api_token_hash(raw=plain),
+        expires_at=expires_at,
+    )
+    return IssuedApiToken(token=token, plain=plain)
+
+
+def api_token_revoke(*, token: ApiToken) -> ApiToken:
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+    return token
+
+
+def api_token_authenticate(*, raw: str) -> User | None:
+    """The active user owning this token, or None for an unknown, revoked or expired one."""
+    if not raw.startswith(API_TOKEN_PREFIX):
+        return None
+    now = timezone.now()
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(token_hash=api_token_hash(raw=raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    if token.last_used_at is None or now - token.last_used_at > API_TOKEN_TOUCH_INTERVAL:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user

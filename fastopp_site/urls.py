@@ -23,6 +23,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("docs", RedirectView.as_view(url="/api/docs", permanent=False)),
 ]
 
+if settings.STORAGE_TYPE == "filesystem":
+    # Uploads are served by Django in development and production alike (platforms without a
+    # separate file server); on S3 the storage's own URLs are used instead.
+    urlpatterns.append(
+        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.uploaded_file, name="upload")
+    )
+
 if not settings.MINIMAL_MODE:
     urlpatterns += [
         path("", include("catalog.urls")),

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_staff_logs_in_through_the_form_and_sees_the_staff_menu(
     live_server: Any, page: Any
 ) -> None:
-    StaffFactory(email="browser@example.com")
+    StaffFactory.create(email="browser@example.com")
     page.goto(f"{live_server.url}/protected/")
     assert "/login/" in page.url
 

@@ -19,7 +19,7 @@ def test_slashless_fastopp_paths_redirect(client: Client) -> None:
 
 
 def test_login_with_email_and_password(client: Client) -> None:
-    user = StaffFactory(email="ann@example.com")
+    user = StaffFactory.create(email="ann@example.com")
     response = client.post(LOGIN, {"username": "ANN@example.com", "password": DEFAULT_PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/"
@@ -27,7 +27,7 @@ def test_login_with_email_and_password(client: Client) -> None:
 
 
 def test_wrong_password_shows_an_error_and_logs_nobody_in(client: Client) -> None:
-    StaffFactory(email="ann@example.com")
+    StaffFactory.create(email="ann@example.com")
     response = client.post(LOGIN, {"username": "ann@example.com", "password": "wrong"})
     assert response.status_code == 200
     assert b"Please enter a correct email" in response.content
@@ -35,13 +35,13 @@ def test_wrong_password_shows_an_error_and_logs_nobody_in(client: Client) -> Non
 
 
 def test_inactive_user_cannot_log_in(client: Client) -> None:
-    UserFactory(email="bob@example.com", is_active=False)
+    UserFactory.create(email="bob@example.com", is_active=False)
     client.post(LOGIN, {"username": "bob@example.com", "password": DEFAULT_PASSWORD})
     assert "_auth_user_id" not in client.session
 
 
 def test_login_requires_csrf_token() -> None:
-    StaffFactory(email="ann@example.com")
+    StaffFactory.create(email="ann@example.com")
     csrf_client = Client(enforce_csrf_checks=True)
     response = csrf_client.post(
         LOGIN, {"username": "ann@example.com", "password": DEFAULT_PASSWORD}
@@ -51,7 +51,7 @@ def test_login_requires_csrf_token() -> None:
 
 
 def test_login_with_csrf_token_from_the_form_succeeds() -> None:
-    StaffFactory(email="ann@example.com")
+    StaffFactory.create(email="ann@example.com")
     csrf_client = Client(enforce_csrf_checks=True)
     csrf_client.get(LOGIN)
     token = csrf_client.cookies["csrftoken"].value
@@ -76,7 +76,7 @@ def test_login_with_csrf_token_from_the_form_succeeds() -> None:
     ],
 )
 def test_open_redirect_attempts_land_on_a_safe_page(client: Client, target: str) -> None:
-    StaffFactory(email="ann@example.com")
+    StaffFactory.create(email="ann@example.com")
     response = client.post(
         LOGIN, {"username": "ann@example.com", "password": DEFAULT_PASSWORD, "next": target}
     )
@@ -85,7 +85,7 @@ def test_open_redirect_attempts_land_on_a_safe_page(client: Client, target: str)
 
 
 def test_safe_next_is_followed(client: Client) -> None:
-    StaffFactory(email="ann@example.com")
+    StaffFactory.create(email="ann@example.com")
     response = client.post(
         LOGIN, {"username": "ann@example.com", "password": DEFAULT_PASSWORD, "next": "/protected/"}
     )
@@ -93,7 +93,7 @@ def test_safe_next_is_followed(client: Client) -> None:
 
 
 def test_logout_is_post_only(client: Client) -> None:
-    client.force_login(StaffFactory())
+    client.force_login(StaffFactory.create())
     assert client.get(reverse("accounts:logout")).status_code == 405
     assert "_auth_user_id" in client.session
     response = client.post(reverse("accounts:logout"))
@@ -108,12 +108,12 @@ def test_protected_page_sends_anonymous_visitors_to_login(client: Client) -> Non
 
 
 def test_protected_page_refuses_signed_in_non_staff(client: Client) -> None:
-    client.force_login(UserFactory())
+    client.force_login(UserFactory.create())
     assert client.get("/protected/").status_code == 403
 
 
 def test_protected_page_shows_staff_their_roles(client: Client) -> None:
-    client.force_login(StaffFactory(email="jo@example.com", roles=["marketing"]))
+    client.force_login(StaffFactory.create(email="jo@example.com", roles=["marketing"]))
     response = client.get("/protected/")
     assert response.status_code == 200
     assert b"jo@example.com" in response.content
@@ -126,12 +126,12 @@ def test_header_shows_login_state(client: Client) -> None:
     assert 'href="/login/' in anonymous
     assert 'data-testid="staff-menu"' not in anonymous
 
-    client.force_login(UserFactory(email="plain@example.com"))
+    client.force_login(UserFactory.create(email="plain@example.com"))
     member = client.get("/").content.decode()
     assert "Signed in as <strong>plain@example.com</strong>" in member
     assert 'data-testid="staff-menu"' not in member
 
-    client.force_login(StaffFactory(email="staffer@example.com"))
+    client.force_login(StaffFactory.create(email="staffer@example.com"))
     staff = client.get("/").content.decode()
     assert 'data-testid="staff-menu"' in staff
     assert "Log out" in staff

@@ -28,7 +28,7 @@ def external_references(html: str) -> list[str]:
 
 @pytest.mark.parametrize("path", PAGES)
 def test_pages_reference_no_external_host(client: Client, path: str) -> None:
-    client.force_login(SuperuserFactory())
+    client.force_login(SuperuserFactory.create())
     response = client.get(path, follow=True)
     assert response.status_code == 200
     assert external_references(response.content.decode()) == []

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from catalog.models import Customer, Order, OrderItem, Product
+
+
+@admin.register(Product)
+class ProductAdmin(admin.ModelAdmin[Product]):
+    """Marketing and admins manage products; support only reads them.
+
+    The groups' model permissions (catalog_role_permissions_sync) drive this; the checks
+    below also require staff status, so a permission granted by mistake to a non-staff
+    account never opens the admin.
+    """
+
+    list_display = ("name", "category", "price", "in_stock", "updated_at")
+    list_filter = ("category", "in_stock")
+    search_fields = ("name", "description", "category")
+    readonly_fields = ("created_at", "updated_at")
+    ordering = ("name",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return request.user.is_staff and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Product | None = None) -> bool:
+        return request.user.is_staff and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Product | None = None) -> bool:
+        return request.user.is_staff and super().has_delete_permission(request, obj)
+
+
+@admin.register(Customer)
+class CustomerAdmin(admin.ModelAdmin[Customer]):
+    list_display = ("name", "email", "age", "region", "signup_date")
+    # region is indexed; other filters would scan the whole table.
+    list_filter = ("region",)
+    search_fields = ("name", "email")
+    show_full_result_count = False
+    list_per_page = 50
+
+
+class OrderItemInline(admin.TabularInline[OrderItem, Order]):
+    model = OrderItem
+    raw_id_fields = ("product",)
+    extra = 0
+
+
+@admin.register(Order)
+class OrderAdmin(admin.ModelAdmin[Order]):
+    list_display = ("id", "customer", "ordered_at", "status")
+    list_filter = ("status",)
+    list_select_related = ("customer",)
+    raw_id_fields = ("customer",)
+    date_hierarchy = "ordered_at"
+    search_fields = ("=id",)
+    inlines = [OrderItemInline]
+    show_full_result_count = False
+    list_per_page = 50
+
+
+@admin.register(OrderItem)
+class OrderItemAdmin(admin.ModelAdmin[OrderItem]):
+    list_display = ("id", "order", "product", "quantity", "unit_price")
+    list_select_related = ("order", "product")
+    raw_id_fields = ("order", "product")
+    search_fields = ("=order__id",)
+    show_full_result_count = False
+    list_per_page = 50

@@ -1,0 +1,78 @@
+from __future__ import annotations
+
+from django.db import models
+
+
+class Product(models.Model):
+    """An item of FastOpp's demo shop, shown on /database-demo and in the sales reports."""
+
+    name = models.CharField(max_length=200)
+    description = models.TextField(blank=True)
+    price = models.DecimalField(max_digits=10, decimal_places=2)
+    category = models.CharField(max_length=100, db_index=True)
+    in_stock = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Region(models.TextChoices):
+    NORTH_AMERICA = "north_america", "North America"
+    EUROPE = "europe", "Europe"
+    ASIA_PACIFIC = "asia_pacific", "Asia Pacific"
+    LATIN_AMERICA = "latin_america", "Latin America"
+    MIDDLE_EAST_AFRICA = "middle_east_africa", "Middle East & Africa"
+
+
+class Customer(models.Model):
+    """A buyer in the sales analytics data set (seeded in bulk, up to a million orders)."""
+
+    name = models.CharField(max_length=200)
+    # Not unique: seeded data may repeat addresses and the reports never look customers up by it.
+    email = models.EmailField()
+    age = models.PositiveSmallIntegerField()
+    region = models.CharField(max_length=32, choices=Region.choices)
+    signup_date = models.DateField()
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(fields=["region"], name="catalog_customer_region_idx")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class OrderStatus(models.TextChoices):
+    PAID = "paid", "Paid"
+    REFUNDED = "refunded", "Refunded"
+
+
+class Order(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="orders")
+    ordered_at = models.DateTimeField(db_index=True)
+    status = models.CharField(max_length=16, choices=OrderStatus.choices, default=OrderStatus.PAID)
+
+    class Meta:
+        ordering = ["-ordered_at"]
+
+    def __str__(self) -> str:
+        return f"Order #{self.pk}"
+
+
+class OrderItem(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="order_items")
+    quantity = models.PositiveIntegerField()
+    # The price paid at the time, so later price changes do not rewrite past revenue.
+    unit_price = models.DecimalField(max_digits=10, decimal_places=2)
+
+    class Meta:
+        indexes = [models.Index(fields=["product", "order"], name="catalog_orderitem_prod_ord_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.quantity} x {self.product_id} in order {self.order_id}"

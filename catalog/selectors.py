@@ -1,0 +1,124 @@
+"""Reads for the product catalog: the dashboard numbers, the table and FastOpp's JSON."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TypedDict
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+
+from accounts.models import User
+from accounts.roles import Role
+from catalog.models import Product
+
+# Upper bounds of the price-bucket chart; the last bucket is open-ended.
+PRICE_BUCKETS: tuple[tuple[str, Decimal | None, Decimal | None], ...] = (
+    ("Under $25", None, Decimal("25")),
+    ("$25-$100", Decimal("25"), Decimal("100")),
+    ("$100-$500", Decimal("100"), Decimal("500")),
+    ("$500-$1000", Decimal("500"), Decimal("1000")),
+    ("$1000+", Decimal("1000"), None),
+)
+_MANAGER_ROLES = {Role.ADMIN.value, Role.MARKETING.value}
+
+
+def product_list(*, search: str = "", category: str | None = None) -> QuerySet[Product]:
+    queryset = Product.objects.order_by("name", "id")
+    if search:
+        queryset = queryset.filter(
+            Q(name__icontains=search)
+            | Q(description__icontains=search)
+            | Q(category__icontains=search)
+        )
+    if category:
+        queryset = queryset.filter(category=category)
+    return queryset
+
+
+def product_get(*, product_id: int) -> Product | None:
+    return Product.objects.filter(pk=product_id).first()
+
+
+def product_category_names() -> list[str]:
+    return list(Product.objects.order_by("category").values_list("category", flat=True).distinct())
+
+
+class CategoryCount(TypedDict):
+    category: str
+    count: int
+
+
+def product_category_counts() -> list[CategoryCount]:
+    rows = (
+        Product.objects.values("category")
+        .annotate(count=Count("id"))
+        .order_by("-count", "category")
+    )
+    return [CategoryCount(category=row["category"], count=row["count"]) for row in rows]
+
+
+@dataclass(frozen=True)
+class ProductStats:
+    total_products: int
+    avg_price: Decimal
+    min_price: Decimal
+    max_price: Decimal
+    in_stock: int
+    out_of_stock: int
+    categories: int
+
+
+def _money(value: Decimal | None) -> Decimal:
+    return (value or Decimal("0")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def product_stats() -> ProductStats:
+    totals = Product.objects.aggregate(
+        total=Count("id"),
+        avg=Avg("price"),
+        low=Min("price"),
+        high=Max("price"),
+        in_stock=Count("id", filter=Q(in_stock=True)),
+        categories=Count("category", distinct=True),
+    )
+    return ProductStats(
+        total_products=totals["total"],
+        avg_price=_money(totals["avg"]),
+        min_price=_money(totals["low"]),
+        max_price=_money(totals["high"]),
+        in_stock=totals["in_stock"],
+        out_of_stock=totals["total"] - totals["in_stock"],
+        categories=totals["categories"],
+    )
+
+
+class PriceBucket(TypedDict):
+    label: str
+    count: int
+
+
+def product_price_buckets() -> list[PriceBucket]:
+    aggregates = {}
+    for index, (_label, low, high) in enumerate(PRICE_BUCKETS):
+        condition = Q()
+        if low is not None:
+            condition &= Q(price__gte=low)
+        if high is not None:
+            condition &= Q(price__lt=high)
+        aggregates[f"b{index}"] = Count("id", filter=condition)
+    counts = Product.objects.aggregate(**aggregates)
+    return [
+        PriceBucket(label=label, count=counts[f"b{index}"])
+        for index, (label, _low, _high) in enumerate(PRICE_BUCKETS)
+    ]
+
+
+def product_can_manage(*, user: User | AnonymousUser) -> bool:
+    """Marketing (and admins) add, change and delete products; support only reads them."""
+    if not user.is_authenticated or not user.is_active or not user.is_staff:
+        return False
+    if user.is_superuser:
+        return True
+    return user.groups.filter(name__in=_MANAGER_ROLES).exists()
