@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
-from django_htmx.middleware import HtmxDetails
 
 from catalog.forms import ProductFilterForm, ProductSuggestionForm
 from catalog.selectors import (
@@ -14,12 +13,7 @@ from catalog.selectors import (
     product_price_buckets,
     product_stats,
 )
-
-
-class HtmxHttpRequest(HttpRequest):
-    """HttpRequest as django-htmx's middleware leaves it (for type checking only)."""
-
-    htmx: HtmxDetails
+from fastopp_site.http import HtmxHttpRequest
 
 
 def _filtered_products(request: HtmxHttpRequest) -> tuple[ProductFilterForm, list[object]]:

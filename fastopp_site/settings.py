@@ -180,6 +180,9 @@ else:
             "timeout": env.int("DATABASE_POOL_TIMEOUT", default=10),
         }
     _database["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME", default=None)}
+if _database["ENGINE"] == "django.db.backends.sqlite3" and env.str("TEST_DATABASE_NAME", ""):
+    # A file test database lets worker processes started by tests share it.
+    _database["TEST"] = {"NAME": env.str("TEST_DATABASE_NAME")}
 
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -217,6 +220,8 @@ _default_storage: dict[str, Any] = {
     "OPTIONS": {"location": str(MEDIA_ROOT), "base_url": MEDIA_URL},
 }
 if STORAGE_TYPE == "s3":
+    from botocore.config import Config as BotoConfig
+
     _default_storage = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
@@ -231,8 +236,27 @@ if STORAGE_TYPE == "s3":
             "file_overwrite": False,
             "default_acl": None,
             "querystring_auth": env.bool("S3_QUERYSTRING_AUTH", default=False),
+            # With a client_config django-storages ignores addressing_style, so it is set here
+            # too; boto3 >= 1.36 sends checksum headers some S3-compatible stores reject.
+            "client_config": BotoConfig(
+                s3={"addressing_style": "path"},
+                signature_version="s3v4",
+                request_checksum_calculation="when_required",
+                response_checksum_validation="when_required",
+            ),
         },
     }
+
+# Uploaded-file backups (`manage.py backup_files`, POST /admin/backup-files); each value
+# falls back to the S3_* one, so one bucket serves both unless told otherwise.
+BACKUP_S3_ACCESS_KEY = env.str("BACKUP_S3_ACCESS_KEY", default=env.str("S3_ACCESS_KEY", default=""))
+BACKUP_S3_SECRET_KEY = env.str("BACKUP_S3_SECRET_KEY", default=env.str("S3_SECRET_KEY", default=""))
+BACKUP_S3_BUCKET = env.str("BACKUP_S3_BUCKET", default=env.str("S3_BUCKET", default=""))
+BACKUP_S3_ENDPOINT_URL = env.str(
+    "BACKUP_S3_ENDPOINT_URL", default=env.str("S3_ENDPOINT_URL", default="")
+)
+BACKUP_S3_REGION = env.str("BACKUP_S3_REGION", default=env.str("S3_REGION", default="us-east-1"))
+BACKUP_S3_PREFIX = env.str("BACKUP_S3_PREFIX", default="backups/uploads")
 
 STORAGES = {
     "default": _default_storage,
@@ -289,6 +313,31 @@ CHAT_APP_TITLE = env.str("CHAT_APP_TITLE", default="FastOpp Django")
 
 # --- Operations ------------------------------------------------------------------
 OPS_TOKEN = env.str("OPS_TOKEN", default="")
+
+
+def _platform_detect() -> str:
+    # Each host sets its own marker; this is the only place that reads them.
+    if env.str("LEAPCELL_APP_NAME", default="") or env.str("LEAPCELL_ENVIRONMENT", default=""):
+        return "leapcell"
+    if env.str("FLY_APP_NAME", default=""):
+        return "fly"
+    if env.str("RAILWAY_ENVIRONMENT", default=""):
+        return "railway"
+    if env.str("RENDER", default=""):
+        return "render"
+    return "local"
+
+
+PLATFORM = _platform_detect()
+# Workers started by `manage.py run_worker` record a heartbeat; a RUNNING task whose
+# worker has been silent for TASK_WORKER_STALE_SECONDS is re-queued (or failed after
+# TASK_MAX_ATTEMPTS attempts), so a killed worker never leaves a task stuck.
+TASK_HEARTBEAT_SECONDS = env.float("TASK_HEARTBEAT_SECONDS", default=5.0)
+TASK_WORKER_STALE_SECONDS = env.float("TASK_WORKER_STALE_SECONDS", default=30.0)
+TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
+TASK_RECOVER_EVERY_SECONDS = env.float("TASK_RECOVER_EVERY_SECONDS", default=15.0)
+REPORT_STATEMENT_TIMEOUT_MS = env.int("REPORT_STATEMENT_TIMEOUT_MS", default=60_000)
+EMERGENCY_LOGIN_MINUTES = env.int("EMERGENCY_LOGIN_MINUTES", default=10)
 
 # --- Security headers (checked by `manage.py check --deploy`) -------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -4,25 +4,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.middleware import HtmxDetails
 
 from accounts.decorators import staff_required
+from fastopp_site.http import HtmxHttpRequest
 from webinars.forms import RegistrantNotesForm, RegistrantSearchForm
 from webinars.models import Registrant
 from webinars.photos import PhotoRejected, photo_too_large_message
 from webinars.selectors import registrant_access, registrant_get, registrant_list, webinar_stats
 from webinars.services import registrant_notes_update, registrant_photo_delete, registrant_photo_set
 from webinars.uploads import PhotoSizeLimitHandler
-
-
-class HtmxHttpRequest(HttpRequest):
-    """HttpRequest as django-htmx's middleware leaves it (for type checking only)."""
-
-    htmx: HtmxDetails
 
 
 @require_GET

@@ -1,0 +1,146 @@
+"""The answer as Server-Sent Events: JSON `data` per event, a comment heartbeat on long waits.
+
+Events: ``meta`` (conversation, model), ``delta`` (text piece, and every so often the
+sanitised HTML of the answer so far), ``done`` (final sanitised HTML and markdown) or
+``error`` (code and a message for the user), then ``data: [DONE]``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import time
+from collections.abc import AsyncGenerator, AsyncIterator
+from contextlib import aclosing, suppress
+from typing import Any, Final
+
+from asgiref.sync import sync_to_async
+from django.db import close_old_connections
+from django.http import StreamingHttpResponse
+
+from chat.llm import ChatErrorCode, LLMConfig, LLMError, llm_stream
+from chat.models import Message
+from chat.rendering import markdown_render
+from chat.services import ChatTurn, chat_turn_finish
+
+logger = logging.getLogger(__name__)
+# Re-rendering the whole answer on every token costs O(n^2); a few times a second is enough.
+RENDER_INTERVAL_SECONDS = 0.1
+_END: Final = object()
+
+
+def sse_event(name: str, data: dict[str, Any]) -> bytes:
+    return f"event: {name}\ndata: {json.dumps(data)}\n\n".encode()
+
+
+SSE_DONE = b"data: [DONE]\n\n"
+SSE_HEARTBEAT = b": keep-alive\n\n"
+
+
+async def _next_piece(pieces: AsyncIterator[str]) -> object:
+    try:
+        return await anext(pieces)
+    except StopAsyncIteration:
+        return _END
+
+
+async def with_heartbeats(
+    pieces: AsyncGenerator[str, None], *, interval: float
+) -> AsyncGenerator[str | None, None]:
+    """Yield the pieces, and None whenever `interval` seconds pass without one."""
+    pending: asyncio.Task[object] | None = None
+    try:
+        while True:
+            if pending is None:
+                pending = asyncio.ensure_future(_next_piece(pieces))
+            done, _ = await asyncio.wait({pending}, timeout=interval)
+            if not done:
+                yield None
+                continue
+            piece, pending = pending.result(), None
+            if piece is _END:
+                return
+            assert isinstance(piece, str)
+            yield piece
+    finally:
+        if pending is not None:
+            pending.cancel()
+            with suppress(BaseException):
+                await pending
+        await pieces.aclose()
+
+
+def turn_finish_and_release(**kwargs: Any) -> Message:
+    message = chat_turn_finish(**kwargs)
+    # No connection is held open while the next stream runs for minutes.
+    close_old_connections()
+    return message
+
+
+async def chat_sse_events(
+    *, turn: ChatTurn, config: LLMConfig, heartbeat: float
+) -> AsyncIterator[bytes]:
+    finish = sync_to_async(turn_finish_and_release)
+    model = config.model_label
+    yield sse_event(
+        "meta",
+        {"conversation_id": turn.conversation_id, "model": model, "offline": config.offline},
+    )
+    parts: list[str] = []
+    last_render = 0.0
+    try:
+        source = llm_stream(messages=turn.history, config=config)
+        async with aclosing(with_heartbeats(source, interval=heartbeat)) as pieces:
+            async for piece in pieces:
+                if piece is None:
+                    yield SSE_HEARTBEAT
+                    continue
+                parts.append(piece)
+                payload: dict[str, Any] = {"text": piece}
+                now = time.monotonic()
+                if now - last_render >= RENDER_INTERVAL_SECONDS:
+                    payload["html"] = markdown_render(text="".join(parts))
+                    last_render = now
+                yield sse_event("delta", payload)
+    except LLMError as exc:
+        logger.warning("chat stream failed: %s", exc)
+        await finish(turn=turn, model=model, error=exc.code)
+        yield sse_event("error", _error_payload(exc.code))
+        yield SSE_DONE
+        return
+    except (asyncio.CancelledError, GeneratorExit):
+        # The browser left: the upstream is already closed by the generators above.
+        # Shielded, so a second cancellation cannot lose what was already generated.
+        await asyncio.shield(finish(turn=turn, model=model, text="".join(parts), interrupted=True))
+        raise
+    text = "".join(parts)
+    message = await finish(turn=turn, model=model, text=text)
+    yield sse_event(
+        "done",
+        {
+            "response": markdown_render(text=text),
+            "raw_response": text,
+            "model": model,
+            "offline": config.offline,
+            "conversation_id": turn.conversation_id,
+            "message_id": message.pk,
+        },
+    )
+    yield SSE_DONE
+
+
+def _error_payload(code: ChatErrorCode) -> dict[str, str]:
+    return {"code": code.value, "detail": code.user_message}
+
+
+def chat_sse_response(
+    *, turn: ChatTurn, config: LLMConfig, heartbeat: float
+) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        chat_sse_events(turn=turn, config=config, heartbeat=heartbeat),
+        content_type="text/event-stream",
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx and some platforms' proxies buffer otherwise
+    return response

@@ -1,0 +1,20 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from platform_ops.file_backup import FileBackupError, files_backup_run
+
+
+class Command(BaseCommand):
+    help = "Backup uploaded files to/from the BACKUP_S3_* bucket (manifest with sha256)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = files_backup_run()
+        except FileBackupError as exc:
+            raise CommandError(str(exc)) from exc
+        for key, value in result.as_dict().items():
+            shown = len(value) if isinstance(value, list) else value
+            self.stdout.write(f"{key}: {shown}")

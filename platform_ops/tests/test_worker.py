@@ -1,0 +1,169 @@
+"""Real worker processes: `manage.py run_worker` against the test database."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.db import connection
+from django_tasks_db.models import DBTaskResult
+
+from fastopp_site.tasks import TaskResultStatus
+from platform_ops.models import WorkerHeartbeat
+from platform_ops.services import tasks_recover
+from platform_ops.tests.worker_tasks import EXECUTIONS_TABLE, hang_first_time, record_execution
+
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
+
+WAIT_SECONDS = 90
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        name = str(db["NAME"])
+        if name == ":memory:" or "mode=memory" in name:
+            pytest.skip(
+                "the SQLite test database is in memory, so worker processes cannot share it; "
+                "run with TEST_DATABASE_NAME=/tmp/some-file.sqlite3 to include this test"
+            )
+        return f"sqlite:///{Path(name).resolve()}"
+    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _wait_for(condition: Callable[[], bool], what: str) -> None:
+    deadline = time.monotonic() + WAIT_SECONDS
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"gave up waiting for {what}")
+
+
+@pytest.fixture
+def start_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
+    started: list[subprocess.Popen[bytes]] = []
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "TASK_HEARTBEAT_SECONDS": "0.5",
+        "TASK_WORKER_STALE_SECONDS": "3",
+        "TASK_RECOVER_EVERY_SECONDS": "1",
+        "DEBUG": "true",
+    }
+
+    def start() -> subprocess.Popen[bytes]:
+        log = (tmp_path / f"worker-{len(started)}.log").open("wb")
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
+            cwd=django_settings.BASE_DIR,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            # Own process group: the test can kill the supervisor and its child together.
+            start_new_session=True,
+        )
+        started.append(process)
+        return process
+
+    try:
+        yield start
+    finally:
+        for process in started:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def _status(task_id: str) -> str:
+    return str(DBTaskResult.objects.get(pk=task_id).status)
+
+
+def test_task_of_a_sigkilled_worker_is_requeued_and_run_again(start_worker, tmp_path):
+    marker = tmp_path / "attempt"
+    result = hang_first_time.enqueue(marker=str(marker))
+    start_worker()
+    _wait_for(lambda: marker.exists() and _status(result.id) == "RUNNING", "the task to start")
+
+    child_pid = WorkerHeartbeat.objects.get(stopped_at__isnull=True).pid
+    assert child_pid is not None
+    os.kill(child_pid, signal.SIGKILL)
+
+    _wait_for(lambda: _status(result.id) == "SUCCESSFUL", "the task to be recovered")
+    task = DBTaskResult.objects.get(pk=result.id)
+    assert task.return_value == "done"
+    assert len(task.worker_ids) == 2  # killed once, then run by the restarted worker
+
+
+def test_task_of_a_dead_host_is_recovered_once_its_heartbeat_is_stale(start_worker, tmp_path):
+    marker = tmp_path / "attempt"
+    result = hang_first_time.enqueue(marker=str(marker))
+    supervisor = start_worker()
+    _wait_for(lambda: marker.exists() and _status(result.id) == "RUNNING", "the task to start")
+    # The whole host goes: supervisor and worker die together, nobody says goodbye.
+    os.killpg(supervisor.pid, signal.SIGKILL)
+    supervisor.wait(timeout=10)
+    assert _status(result.id) == "RUNNING"
+
+    _wait_for(lambda: bool(tasks_recover(stale_seconds=3).requeued), "the heartbeat to go stale")
+    assert _status(result.id) == "READY"
+    # Another worker picks it up.
+    start_worker()
+    _wait_for(lambda: _status(result.id) == "SUCCESSFUL", "the re-queued task to run")
+
+
+def test_sigterm_stops_the_worker_cleanly(start_worker):
+    supervisor = start_worker()
+    _wait_for(lambda: WorkerHeartbeat.objects.exists(), "the first heartbeat")
+    supervisor.send_signal(signal.SIGTERM)
+    assert supervisor.wait(timeout=30) == 0
+    assert WorkerHeartbeat.objects.filter(stopped_at__isnull=True).count() == 0
+
+
+@pytest.fixture
+def executions_table() -> Iterator[None]:
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {EXECUTIONS_TABLE} (task_key integer PRIMARY KEY)")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {EXECUTIONS_TABLE}")
+
+
+@pytest.mark.usefixtures("executions_table")
+def test_four_workers_run_1000_tasks_exactly_once(start_worker):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite allows one worker process; several workers need PostgreSQL")
+    ids = [record_execution.enqueue(key=key).id for key in range(1000)]
+    for _ in range(4):
+        start_worker()
+
+    def done() -> bool:
+        return not DBTaskResult.objects.filter(
+            pk__in=ids, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+        ).exists()
+
+    _wait_for(done, "the queue to drain")
+    assert (
+        DBTaskResult.objects.filter(pk__in=ids, status=TaskResultStatus.SUCCESSFUL).count() == 1000
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COUNT(*), COUNT(DISTINCT task_key) FROM {EXECUTIONS_TABLE}")  # noqa: S608
+        assert cursor.fetchone() == (1000, 1000)
+    workers = {
+        worker_id
+        for worker_ids in DBTaskResult.objects.filter(pk__in=ids).values_list(
+            "worker_ids", flat=True
+        )
+        for worker_id in worker_ids
+    }
+    assert len(workers) >= 2  # the work really was shared
