@@ -19,6 +19,7 @@ from catalog.selectors import (
     product_stats,
 )
 from catalog.services import product_create, product_delete
+from fastopp_site.schemas import ErrorOut
 
 router = Router(tags=["catalog"])
 
@@ -65,10 +66,6 @@ class ProductIn(Schema):
     price: Decimal
     category: str
     in_stock: bool = True
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 @router.get("/products", response=ProductsDashboardOut, summary="Products with dashboard stats")

@@ -19,6 +19,7 @@ from chat.rendering import markdown_render
 from chat.services import ChatRejected, chat_turn_enqueue, message_validate, rate_limit_consume
 from chat.streaming import chat_sse_response, turn_finish_and_release
 from chat.web import llm_error_response, principal_resolve, rejected_response, turn_begin
+from fastopp_site.schemas import ErrorOut
 from fastopp_site.tasks import TaskResultStatus
 
 router = Router(tags=["chat"])
@@ -39,8 +40,7 @@ class ChatOut(Schema):
     message_id: int
 
 
-class ErrorOut(Schema):
-    detail: str
+class ChatErrorOut(ErrorOut):
     code: str
 
 
@@ -51,7 +51,7 @@ class QueuedOut(Schema):
     conversation_id: int
 
 
-ERRORS = {code: ErrorOut for code in (401, 403, 404, 413, 422, 429, 502, 503, 504)}
+ERRORS = {code: ChatErrorOut for code in (401, 403, 404, 413, 422, 429, 502, 503, 504)}
 
 
 @router.post("/chat", response={200: ChatOut, **ERRORS})

@@ -11,6 +11,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from accounts.api_auth import api_auth
+from fastopp_site.schemas import ErrorOut
 from webinars.models import Registrant, Webinar
 from webinars.photos import PhotoRejected
 from webinars.selectors import (
@@ -24,10 +25,6 @@ from webinars.selectors import (
 from webinars.services import registrant_notes_update, registrant_photo_delete, registrant_photo_set
 
 router = Router(tags=["webinars"])
-
-
-class ErrorOut(Schema):
-    detail: str
 
 
 class WebinarOut(Schema):
