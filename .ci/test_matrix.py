@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from urllib.parse import urlsplit
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/fastopp_django"
@@ -43,17 +44,23 @@ def postgres_reachable(url: str) -> str | None:
     return None
 
 
-def run_pytest(label: str, database_url: str, extra_args: list[str]) -> int:
+def run_pytest(
+    label: str, database_url: str, extra_args: list[str], extra_env: dict[str, str] | None = None
+) -> int:
     print(f"\n=== pytest on {label} ===", flush=True)
-    env = {**os.environ, "DATABASE_URL": database_url}
+    env = {**os.environ, "DATABASE_URL": database_url, **(extra_env or {})}
     return subprocess.call([sys.executable, "-m", "pytest", *extra_args], env=env)
 
 
 def main() -> int:
     extra_args = sys.argv[1:]
     failures = 0
-    if run_pytest("SQLite", "sqlite://:memory:", extra_args) != 0:
-        failures += 1
+    # A file test database, not :memory:, so that the real worker processes the tests
+    # start can open it too.
+    with tempfile.TemporaryDirectory(prefix="fastopp-test-") as tmp:
+        sqlite_env = {"TEST_DATABASE_NAME": os.path.join(tmp, "test.sqlite3")}
+        if run_pytest("SQLite", "sqlite://:memory:", extra_args, sqlite_env) != 0:
+            failures += 1
 
     url = postgres_url()
     reason = postgres_reachable(url)

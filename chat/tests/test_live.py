@@ -12,12 +12,12 @@ from typing import Any
 import httpx
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
 
 from chat.fake_llm import FakeLLMServer
 from chat.llm import ChatErrorCode
 from chat.models import Message
 from chat.tests.helpers import assert_no_active_content, parse_block
+from fastopp_site.testing import database_url_for_subprocess
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 BASE_DIR = Path(django_settings.BASE_DIR)
@@ -152,20 +152,10 @@ def test_browser_queued_mode_shows_the_pending_answer_and_error_alerts(
     assert "limited to 5 characters" in page.locator("#chat-alert").inner_text()
 
 
-def _database_visible_to_subprocess() -> dict[str, str] | None:
-    db = connection.settings_dict
-    if db["ENGINE"].endswith("sqlite3"):
-        return None  # an in-memory test database lives in this process only
-    user = db.get("USER") or "postgres"
-    host = db.get("HOST") or "127.0.0.1"
-    port = db.get("PORT") or 5432
-    return {"DATABASE_URL": f"postgres://{user}@{host}:{port}/{db['NAME']}"}
-
-
 def test_queued_answer_completes_through_a_real_worker(fake_llm: FakeLLMServer) -> None:
-    env_db = _database_visible_to_subprocess()
-    if env_db is None:
-        pytest.skip("needs a database another process can open: run on PostgreSQL")
+    database_url = database_url_for_subprocess()
+    if database_url is None:
+        pytest.skip("needs a database another process can open (PostgreSQL or TEST_DATABASE_NAME)")
     from django.test import Client
 
     response = Client().post(
@@ -175,7 +165,7 @@ def test_queued_answer_completes_through_a_real_worker(fake_llm: FakeLLMServer) 
     task_id = response.json()["task_id"]
     env = {
         **os.environ,
-        **env_db,
+        "DATABASE_URL": database_url,
         "OPENROUTER_API_KEY": "test-key",
         "OPENROUTER_BASE_URL": fake_llm.base_url,
         "OPENROUTER_LLM_MODEL": "fake/model",

@@ -16,6 +16,7 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from fastopp_site.tasks import TaskResultStatus
+from fastopp_site.testing import database_url_for_subprocess
 from platform_ops.models import WorkerHeartbeat
 from platform_ops.services import tasks_recover
 from platform_ops.tests.worker_tasks import EXECUTIONS_TABLE, hang_first_time, record_execution
@@ -26,17 +27,13 @@ WAIT_SECONDS = 90
 
 
 def _database_url() -> str:
-    db = connection.settings_dict
-    if connection.vendor == "sqlite":
-        name = str(db["NAME"])
-        if name == ":memory:" or "mode=memory" in name:
-            pytest.skip(
-                "the SQLite test database is in memory, so worker processes cannot share it; "
-                "run with TEST_DATABASE_NAME=/tmp/some-file.sqlite3 to include this test"
-            )
-        return f"sqlite:///{Path(name).resolve()}"
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+    url = database_url_for_subprocess()
+    if url is None:
+        pytest.skip(
+            "the SQLite test database is in memory, so worker processes cannot share it; "
+            "run with TEST_DATABASE_NAME=/tmp/some-file.sqlite3 to include this test"
+        )
+    return url
 
 
 def _wait_for(condition: Callable[[], bool], what: str) -> None:

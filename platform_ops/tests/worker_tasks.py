@@ -28,3 +28,8 @@ def record_execution(*, key: int) -> int:
     with connection.cursor() as cursor:
         cursor.execute(f"INSERT INTO {EXECUTIONS_TABLE} (task_key) VALUES (%s)", [key])  # noqa: S608
     return key
+
+
+@task()
+def echo(*, value: int) -> int:
+    return value
