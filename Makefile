@@ -11,12 +11,14 @@ STAMP := $(VENV)/.installed
 DEV_PORT ?= 8000
 export DEV_PORT
 
-.PHONY: help install run test lint typecheck pytest css clean
+.PHONY: help install run test lint typecheck pytest css clean bench bench-quick bench-deps
 
 help:
 	@echo "make run    start the demo site at http://127.0.0.1:$(DEV_PORT) with the task worker"
 	@echo "make test   lint, type-check and run the whole test suite (SQLite, then PostgreSQL if reachable)"
 	@echo "make css    rebuild static/css/app.css and the vendored JS (needs Node.js and npm)"
+	@echo "make bench  the benchmark set behind docs/COMPARISON.md (about 10 minutes)"
+	@echo "make bench-quick  a one-minute smoke run of the same harness"
 
 $(STAMP): requirements.txt requirements-dev.txt
 	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (none found on PATH)."; exit 1; }
@@ -52,9 +54,25 @@ test: lint typecheck
 pytest: $(STAMP)
 	$(PY) -m pytest $(ARGS)
 
+# psycopg 3 for the pooled PostgreSQL runs, in its own folder: installed into .venv it
+# would replace psycopg2, the project's default driver, for everything else.
+PSYCOPG3 := .bench-deps/psycopg3
+$(PSYCOPG3)/.installed: $(STAMP)
+	$(PY) -m pip install --quiet --target $(PSYCOPG3) "psycopg[binary,pool]==3.3.9"
+	@touch $@
+
+bench-deps: $(PSYCOPG3)/.installed
+
+# Results land in docs/bench/ (committed: COMPARISON.md links its plots).
+bench: bench-deps
+	$(PY) -m bench --plan standard --out docs/bench
+
+bench-quick: bench-deps
+	$(PY) -m bench --plan quick
+
 css:
 	npm ci
 	npm run build
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .bench-deps staticfiles .pytest_cache .mypy_cache .ruff_cache bench/results

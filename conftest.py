@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.conf import LazySettings
+from django.core.cache import cache
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -26,6 +27,8 @@ def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:
             "OPTIONS": {"location": str(tmp_path / "uploads"), "base_url": "/uploads/"},
         },
     }
+    # Rolled-back test data must not live on in the process's cache (catalog reads).
+    cache.clear()
 
 
 def chromium_path() -> str | None:

@@ -15,7 +15,7 @@ from catalog.selectors import (
     product_can_manage,
     product_category_counts,
     product_get,
-    product_list,
+    product_rows,
     product_stats,
 )
 from catalog.services import product_create, product_delete
@@ -74,7 +74,7 @@ def products_dashboard(
 ) -> dict[str, object]:
     stats = product_stats()
     return {
-        "products": list(product_list(search=search, category=category or None)),
+        "products": product_rows(search=search, category=category or None),
         "categories": product_category_counts(),
         "stats": {
             "avg_price": stats.avg_price,

@@ -1,12 +1,21 @@
-"""Reads for the product catalog: the dashboard numbers, the table and FastOpp's JSON."""
+"""Reads for the product catalog: the dashboard numbers, the table and FastOpp's JSON.
+
+The dashboard reads (list, stats, charts) are cached for CATALOG_CACHE_SECONDS: products
+change rarely and the demo pages and /api/products read them on every hit. Any product
+save or delete starts a new cache generation (see catalog.services.catalog_cache_clear);
+with several processes, each one's cache can be stale for at most that many seconds.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from typing import TypedDict
+from typing import TypedDict, TypeVar, cast
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.core.cache import cache
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 
 from accounts.models import User
@@ -22,6 +31,16 @@ PRICE_BUCKETS: tuple[tuple[str, Decimal | None, Decimal | None], ...] = (
     ("$1000+", Decimal("1000"), None),
 )
 _MANAGER_ROLES = {Role.ADMIN.value, Role.MARKETING.value}
+CACHE_GENERATION_KEY = "catalog:generation"
+T = TypeVar("T")
+
+
+def _cached(name: str, build: Callable[[], T]) -> T:
+    seconds = settings.CATALOG_CACHE_SECONDS
+    if seconds <= 0:
+        return build()
+    generation = cache.get_or_set(CACHE_GENERATION_KEY, 0, timeout=None)
+    return cast(T, cache.get_or_set(f"catalog:{generation}:{name}", build, timeout=seconds))
 
 
 def product_list(*, search: str = "", category: str | None = None) -> QuerySet[Product]:
@@ -35,6 +54,14 @@ def product_list(*, search: str = "", category: str | None = None) -> QuerySet[P
     if category:
         queryset = queryset.filter(category=category)
     return queryset
+
+
+def product_rows(*, search: str = "", category: str | None = None) -> list[Product]:
+    """The product table's rows (cached); ``product_list`` is the uncached queryset."""
+    return _cached(
+        f"rows:{search}:{category or ''}",
+        lambda: list(product_list(search=search, category=category)),
+    )
 
 
 def product_get(*, product_id: int) -> Product | None:
@@ -51,6 +78,10 @@ class CategoryCount(TypedDict):
 
 
 def product_category_counts() -> list[CategoryCount]:
+    return _cached("category_counts", _product_category_counts)
+
+
+def _product_category_counts() -> list[CategoryCount]:
     rows = (
         Product.objects.values("category")
         .annotate(count=Count("id"))
@@ -75,6 +106,10 @@ def _money(value: Decimal | None) -> Decimal:
 
 
 def product_stats() -> ProductStats:
+    return _cached("stats", _product_stats)
+
+
+def _product_stats() -> ProductStats:
     totals = Product.objects.aggregate(
         total=Count("id"),
         avg=Avg("price"),
@@ -100,6 +135,10 @@ class PriceBucket(TypedDict):
 
 
 def product_price_buckets() -> list[PriceBucket]:
+    return _cached("price_buckets", _product_price_buckets)
+
+
+def _product_price_buckets() -> list[PriceBucket]:
     aggregates = {}
     for index, (_label, low, high) in enumerate(PRICE_BUCKETS):
         condition = Q()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from dataclasses import dataclass
 from decimal import Decimal
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from accounts.roles import Role
@@ -17,6 +19,14 @@ from catalog.models import Product
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "products.json"
 ALL_ACTIONS = ("add", "change", "delete", "view")
+
+
+def catalog_cache_clear(**_signal_kwargs: Any) -> None:
+    """Start a new generation of cached catalog reads (connected to Product save/delete)."""
+    from catalog.selectors import CACHE_GENERATION_KEY
+
+    with contextlib.suppress(ValueError):  # no generation yet: nothing is cached
+        cache.incr(CACHE_GENERATION_KEY)
 
 
 def product_create(

@@ -9,8 +9,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from catalog.forms import ProductFilterForm, ProductSuggestionForm
 from catalog.selectors import (
     product_category_counts,
-    product_list,
     product_price_buckets,
+    product_rows,
     product_stats,
 )
 from fastopp_site.http import HtmxHttpRequest
@@ -22,7 +22,7 @@ def _filtered_products(request: HtmxHttpRequest) -> tuple[ProductFilterForm, lis
     if form.is_valid():
         search = form.cleaned_data["search"]
         category = form.cleaned_data["category"] or None
-    return form, list(product_list(search=search, category=category))
+    return form, list(product_rows(search=search, category=category))
 
 
 @require_GET

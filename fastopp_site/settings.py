@@ -85,6 +85,15 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list(
 # Minimal mode switches off the demo pages and demo data (FastOpp's "oppdemo destroy").
 MINIMAL_MODE = env.bool("MINIMAL_MODE", default=False)
 
+# Seconds the catalog's dashboard reads stay cached in each process (0: off).
+CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=30)
+
+# The benchmark's comparison endpoints under /bench/ (a deliberately blocking LLM view, a
+# sleeping query): `make bench` turns them on for its own loopback servers, nothing else may.
+BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
+if BENCH_ENDPOINTS and IS_PRODUCTION:
+    _refuse_to_start("BENCH_ENDPOINTS is for local benchmarks; unset it in production.")
+
 # --- Applications --------------------------------------------------------------
 INSTALLED_APPS = [
     # daphne's runserver serves through ASGI, so streamed responses stream in development.
@@ -108,14 +117,16 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.common.CommonMiddleware",
-    "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Django's own middleware, with hooks that run in the event loop under ASGI (see the
+    # module's docstring); WhiteNoise likewise.
+    "fastopp_site.middleware.Security",
+    "fastopp_site.static.AsyncWhiteNoiseMiddleware",
+    "fastopp_site.middleware.Session",
+    "fastopp_site.middleware.Common",
+    "fastopp_site.middleware.Csrf",
+    "fastopp_site.middleware.Authentication",
+    "fastopp_site.middleware.Messages",
+    "fastopp_site.middleware.XFrameOptions",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -344,6 +355,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Django looks for its security middleware by dotted path; the project's subclasses are
+# checked by fastopp_site.checks instead, which reruns every dependent check.
+SILENCED_SYSTEM_CHECKS = ["security.W001", "security.W002", "security.W003"]
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True  # templates hand the token to htmx; no script reads the cookie
 if not DEBUG:

@@ -36,3 +36,6 @@ if not settings.MINIMAL_MODE:
         path("", include("webinars.urls")),
         path("", include("chat.urls")),
     ]
+
+if settings.BENCH_ENDPOINTS:
+    urlpatterns.append(path("bench/", include("fastopp_site.bench_urls")))

@@ -21,7 +21,7 @@ from platform_ops.models import ReportRun, ReportStatus
 
 @never_cache
 @require_GET
-def liveness(request: HttpRequest) -> JsonResponse:
+async def liveness(request: HttpRequest) -> JsonResponse:
     """Cheap check for the platform's probe: the process answers; touches nothing else."""
     return JsonResponse({"status": "ok"})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -159,3 +160,19 @@ class TestProductWritesByRole:
         response = client.post("/api/products", self.payload, content_type="application/json")
         assert response.status_code == 403
         assert Product.objects.count() == 8
+
+
+def test_dashboard_reads_are_cached_and_refreshed_by_a_product_save(
+    client: Client, demo: Any, settings: Any, django_assert_num_queries: Any
+) -> None:
+    settings.CATALOG_CACHE_SECONDS = 30
+    client.get("/api/products")
+    with django_assert_num_queries(0):
+        cached = client.get("/api/products").json()
+    product = Product.objects.order_by("pk").first()
+    assert product is not None
+    product.price = Decimal("99999.00")
+    product.save()
+    fresh = client.get("/api/products").json()
+    assert fresh["stats"]["max_price"] != cached["stats"]["max_price"]
+    assert float(fresh["stats"]["max_price"]) == 99999.0

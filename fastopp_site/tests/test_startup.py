@@ -109,3 +109,19 @@ def test_unreachable_database_is_reported_without_the_password() -> None:
 def test_development_starts_with_no_configuration() -> None:
     result = run_manage("check")
     assert result.returncode == 0, result.stderr
+
+
+def test_deploy_checks_still_see_the_projects_security_middleware() -> None:
+    # With HSTS off, Django's own W004 must still fire although MIDDLEWARE lists subclasses.
+    deploy = run_manage(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        ENVIRONMENT="production",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="app.example.com",
+        SECURE_HSTS_SECONDS="0",
+    )
+    assert deploy.returncode != 0
+    assert "security.W004" in deploy.stderr + deploy.stdout
