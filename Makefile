@@ -58,7 +58,7 @@ pytest: $(STAMP)
 # would replace psycopg2, the project's default driver, for everything else.
 PSYCOPG3 := .bench-deps/psycopg3
 $(PSYCOPG3)/.installed: $(STAMP)
-	$(PY) -m pip install --quiet --target $(PSYCOPG3) "psycopg[binary,pool]==3.3.9"
+	$(PY) -m pip install --quiet --upgrade --target $(PSYCOPG3) "psycopg[binary,pool]==3.3.9"
 	@touch $@
 
 bench-deps: $(PSYCOPG3)/.installed

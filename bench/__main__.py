@@ -102,7 +102,7 @@ def footprint(results: dict[str, Any], databases: dict[str, Database]) -> dict[s
     if s1 := results.get("s1"):
         s4["idle memory, 1 worker (MB)"] = s1["memory"]["idle_worker_mb"]
         for row in s1["rows"]:
-            if row["mode"] in {"stream", "blocking"}:
+            if row["mode"] in {"stream", "complete", "blocking"}:
                 key = f"peak worker memory, {row['mode']} x{row['concurrency']} (MB)"
                 s4[key] = row["peak_memory_mb"]
     return s4

@@ -183,7 +183,8 @@ async def fan_out(
     One client serves them all, with a connection per chat: a client per chat would spend
     the load generator's CPU on setting up clients (TLS contexts, pools), not on the chats.
 
-    Modes: ``stream`` (POST /api/chat/stream), ``blocking`` (the sync view in /bench/),
+    Modes: ``stream`` (POST /api/chat/stream), ``complete`` (POST /api/chat, the async
+    view that answers in one response), ``blocking`` (the sync view in /bench/),
     ``queued`` (POST /api/chat/queued, then poll), ``upstream`` (the LLM server itself,
     the baseline every other mode is compared with).
     """
@@ -205,6 +206,8 @@ async def fan_out(
                 return await _stream_chat(client, "/v1/chat/completions", upstream)
             if mode == "blocking":
                 return await _whole_answer(client, "/bench/chat-blocking", body)
+            if mode == "complete":
+                return await _whole_answer(client, "/api/chat", body)
             return await _queued_answer(client, "/api/chat/queued", body, 0.25, deadline)
         except httpx.HTTPError as exc:
             return Chat(False, 0.0, 0.0, type(exc).__name__)

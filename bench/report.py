@@ -70,7 +70,7 @@ def markdown(results: dict[str, Any]) -> str:
             "|---|---|---|---|---|",
         ]
         for row in s3["during_reports"]:
-            health, products = row["health"], row["products"]
+            health, products = row["health"], row["quick"]
             lines.append(
                 f"| {row['reports_via']} | {row['work_s']} | {health['p50_ms']} / "
                 f"{health['p99_ms']} | {products['p50_ms']} / {products['p99_ms']} "
@@ -78,14 +78,15 @@ def markdown(results: dict[str, Any]) -> str:
             )
         lines += [
             "",
-            "| Pool strategy | Long queries (status: count) | /api/products p50 / p99 ms "
+            "| Pool strategy | Long queries (status: count) | quick page p50 / p99 ms "
             "| Quick requests failed |",
             "|---|---|---|---|",
         ]
         for row in s3["pool"]:
-            products = row["products"]
+            products = row["quick"]
             lines.append(
-                f"| {row['strategy']} | {row['long_queries']} | {products['p50_ms']} / "
+                f"| {row['strategy']} | {row['long_queries']} | `{row['quick_path']}` "
+                f"{products['p50_ms']} / "
                 f"{products['p99_ms']} | {products['errors']} of "
                 f"{products['errors'] + products['requests']} {products['error_kinds'] or ''} |"
             )
@@ -101,7 +102,7 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
     written: list[Path] = []
     if s1 := results.get("s1"):
         fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-        for mode in ("upstream", "stream", "blocking", "queued"):
+        for mode in ("upstream", "stream", "complete", "blocking", "queued"):
             rows = [r for r in s1["rows"] if r["mode"] == mode and r["wall_s"]]
             if not rows:
                 continue
@@ -150,10 +151,8 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
         left.set_title("/health p99 (ms) while reports run")
         left.grid(axis="y", alpha=0.3)
         pool = s3["pool"]
-        right.bar(
-            [r["strategy"].split(",")[0] for r in pool], [r["products"]["p99_ms"] for r in pool]
-        )
-        right.set_title("/api/products p99 (ms) during long queries")
+        right.bar([r["strategy"].split(",")[0] for r in pool], [r["quick"]["p99_ms"] for r in pool])
+        right.set_title("Quick DB page p99 (ms) during 100 long queries")
         right.grid(axis="y", alpha=0.3)
         written.append(_save(fig, out / "s3_long_queries.png"))
     return written

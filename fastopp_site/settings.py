@@ -8,6 +8,7 @@ that protects users is missing.
 
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
@@ -84,6 +85,9 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list(
 
 # Minimal mode switches off the demo pages and demo data (FastOpp's "oppdemo destroy").
 MINIMAL_MODE = env.bool("MINIMAL_MODE", default=False)
+
+# Seconds /health reuses a good "migrations applied" and "storage writable" answer.
+HEALTH_CACHE_SECONDS = env.int("HEALTH_CACHE_SECONDS", default=30)
 
 # Seconds the catalog's dashboard reads stay cached in each process (0: off).
 CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=30)
@@ -182,8 +186,13 @@ else:
     _database["CONN_HEALTH_CHECKS"] = True
     _database.setdefault("OPTIONS", {})
     _database["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", 10))
-    # Optional: psycopg 3's pool (pip install "psycopg[binary,pool]"), see docs/DEPLOY.md.
+    # Optional: psycopg 3's pool (pip install "psycopg[binary,pool]"); docs/COMPARISON.md
+    # (S2, S3) has what it changes.
     if env.bool("DATABASE_POOL", default=False):
+        if importlib.util.find_spec("psycopg_pool") is None:
+            _refuse_to_start(
+                'DATABASE_POOL=true needs psycopg 3: pip install "psycopg[binary,pool]".'
+            )
         _database["CONN_MAX_AGE"] = 0
         _database["OPTIONS"]["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN", default=2),

@@ -3,13 +3,15 @@ from __future__ import annotations
 import platform as python_platform
 import secrets
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 from django.apps import apps
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, OperationalError, connection, transaction
@@ -22,12 +24,13 @@ from django.db.models import (
     F,
     Max,
     Min,
+    Q,
     QuerySet,
     Sum,
 )
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 from fastopp_site.tasks import TaskResultStatus
 from platform_ops.models import ReportRun, WorkerHeartbeat
@@ -44,6 +47,8 @@ SECRET_SETTING_NAMES = (
     "BACKUP_S3_SECRET_KEY",
     "DATABASE_PASSWORD",
 )
+
+T = TypeVar("T")
 
 
 def database_describe() -> str:
@@ -111,14 +116,25 @@ class QueueStats:
 
 
 def task_queue_stats() -> QueueStats:
-    ready = DBTaskResult.objects.ready()
-    oldest: datetime | None = ready.aggregate(oldest=Min("enqueued_at"))["oldest"]
+    # One query (health probes call this every few seconds); "ready" as django-tasks-db
+    # defines it: waiting, and due now.
+    due = Q(status=TaskResultStatus.READY) & (
+        Q(run_after=get_date_max()) | Q(run_after__lte=timezone.now())
+    )
+    totals = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    ).aggregate(
+        depth=Count("pk", filter=due),
+        running=Count("pk", filter=Q(status=TaskResultStatus.RUNNING)),
+        oldest=Min("enqueued_at", filter=due),
+    )
+    oldest: datetime | None = totals["oldest"]
     return QueueStats(
-        depth=ready.count(),
+        depth=totals["depth"],
         oldest_waiting_seconds=(
             round((timezone.now() - oldest).total_seconds(), 1) if oldest else None
         ),
-        running=DBTaskResult.objects.running().count(),
+        running=totals["running"],
     )
 
 
@@ -153,6 +169,15 @@ def storage_writable() -> bool:
     return True
 
 
+def _cached_when_good(key: str, check: Callable[[], T], *, good: T) -> T:
+    if cache.get(key) == good:
+        return good
+    result = check()
+    if result == good:
+        cache.set(key, result, timeout=settings.HEALTH_CACHE_SECONDS)
+    return result
+
+
 def health_report() -> tuple[bool, dict[str, Any]]:
     """(healthy, details). Healthy means the site can serve: database, schema, storage."""
     report: dict[str, Any] = {}
@@ -164,9 +189,13 @@ def health_report() -> tuple[bool, dict[str, Any]]:
         report["database"] = "unreachable"
         report["status"] = "error"
         return False, report
-    pending = migrations_pending()
+    # Loading the migration graph and writing to storage cost tens of milliseconds, and a
+    # probe may come every few seconds: a good answer is reused for HEALTH_CACHE_SECONDS.
+    no_migrations: list[str] = []
+    pending = _cached_when_good("health:migrations", migrations_pending, good=no_migrations)
     report["migrations"] = "ok" if not pending else f"{len(pending)} unapplied"
-    report["storage"] = "ok" if storage_writable() else "not writable"
+    writable = _cached_when_good("health:storage", storage_writable, good=True)
+    report["storage"] = "ok" if writable else "not writable"
     stats = task_queue_stats()
     report["queue"] = {
         "depth": stats.depth,

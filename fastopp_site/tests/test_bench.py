@@ -20,7 +20,7 @@ def test_tiny_benchmark_starts_measures_and_reports(tmp_path: Path) -> None:
     results = run(TINY, only=("s1", "s2", "s4"), out=tmp_path)
 
     by_mode = {(row["mode"], row["concurrency"]): row for row in results["s1"]["rows"]}
-    for mode in ("upstream", "stream", "blocking"):
+    for mode in ("upstream", "stream", "complete", "blocking"):
         assert by_mode[(mode, 5)]["completed"] == 5, by_mode[(mode, 5)]
     assert by_mode[("queued", 1)]["completed"] == 1
     assert by_mode[("stream", 5)]["ttft_p50_s"]["median"] >= TINY.llm_latency

@@ -188,3 +188,22 @@ def test_no_secret_in_command_output(command, tmp_path: Path):
     output = completed.stdout + completed.stderr
     assert "SECRET_KEY" in output or "not reachable" in output
     _assert_no_canary(output)
+
+
+@pytest.mark.django_db
+def test_health_reuses_a_good_storage_check_but_rechecks_a_bad_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from platform_ops import selectors
+
+    calls: list[int] = []
+
+    def flaky_storage() -> bool:
+        calls.append(1)
+        return len(calls) > 1  # not writable the first time, then fine
+
+    monkeypatch.setattr(selectors, "storage_writable", flaky_storage)
+    assert Client().get("/health").status_code == 503
+    assert Client().get("/health").status_code == 200
+    assert Client().get("/health").status_code == 200
+    assert len(calls) == 2  # the good answer was reused, the bad one was not
