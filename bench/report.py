@@ -65,7 +65,7 @@ def markdown(results: dict[str, Any]) -> str:
         lines += [f"| {row['how']} | {_span(row['seconds'])} |" for row in s3["single"]]
         lines += [
             "",
-            "| While reports run via | They took s | /health p50 / p99 ms | /api/products "
+            "| While reports run via | Probed for s | /health p50 / p99 ms | /api/products "
             "p50 / p99 ms | Errors |",
             "|---|---|---|---|---|",
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -9,11 +10,11 @@ import pytest
 from django.db import connection
 
 from bench.__main__ import run
+from bench.probe import loopback_only
 from bench.scenarios import TINY
 
-pytestmark = pytest.mark.slow
 
-
+@pytest.mark.slow
 def test_tiny_benchmark_starts_measures_and_reports(tmp_path: Path) -> None:
     if connection.vendor != "sqlite":
         pytest.skip("runs once, in the SQLite pass (the tiny plan is SQLite only)")
@@ -37,3 +38,18 @@ def test_tiny_benchmark_starts_measures_and_reports(tmp_path: Path) -> None:
     assert "## S2 Pages and API" in markdown
     for plot in ("s1_fanout.png", "s2_throughput.png"):
         assert (tmp_path / plot).read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8000/", "http://localhost:8000", "http://[::1]:8000"]
+)
+def test_probe_accepts_loopback_servers(url: str) -> None:
+    assert loopback_only(url) == url.rstrip("/")
+
+
+@pytest.mark.parametrize(
+    "url", ["http://10.0.0.5:8000", "https://example.com", "http://127.0.0.1.nip.io"]
+)
+def test_probe_refuses_anything_but_loopback(url: str) -> None:
+    with pytest.raises(argparse.ArgumentTypeError):
+        loopback_only(url)
