@@ -12,6 +12,7 @@ fastopp_bench, which is dropped and re-created) and are skipped when no server a
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import sys
@@ -113,9 +114,15 @@ def main() -> int:
     parser.add_argument("--plan", choices=["standard", "quick"], default="standard")
     parser.add_argument("--only", nargs="+", choices=SCENARIOS, default=list(SCENARIOS))
     parser.add_argument("--out", type=Path, default=None, help="default: bench/results/<plan>")
+    parser.add_argument(
+        "--replot", action="store_true", help="rewrite the markdown and plots from results.json"
+    )
     args = parser.parse_args()
     plan = scenarios.STANDARD if args.plan == "standard" else scenarios.QUICK
     out = args.out or Path(__file__).resolve().parent / "results" / plan.name
+    if args.replot:
+        report.write(json.loads((out / "results.json").read_text()), out)
+        return 0
     run(plan, only=tuple(args.only), out=out)
     return 0
 

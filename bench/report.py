@@ -151,7 +151,12 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
         left.set_title("/health p99 (ms) while reports run")
         left.grid(axis="y", alpha=0.3)
         pool = s3["pool"]
-        right.bar([r["strategy"].split(",")[0] for r in pool], [r["quick"]["p99_ms"] for r in pool])
+        labels = [
+            f"{r['strategy'].split(',')[0]}\n{r['quick']['errors']} of "
+            f"{r['quick']['errors'] + r['quick']['requests']} failed"
+            for r in pool
+        ]
+        right.bar(labels, [r["quick"]["p99_ms"] for r in pool])
         right.set_title("Quick DB page p99 (ms) during 100 long queries")
         right.grid(axis="y", alpha=0.3)
         written.append(_save(fig, out / "s3_long_queries.png"))

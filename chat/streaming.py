@@ -27,6 +27,9 @@ from chat.services import ChatTurn, chat_turn_finish
 logger = logging.getLogger(__name__)
 # Re-rendering the whole answer on every token costs O(n^2); a few times a second is enough.
 RENDER_INTERVAL_SECONDS = 0.1
+# Tokens that arrive closer together than this go to the browser as one event: one SSE
+# event per token was most of a streamed chat's CPU (docs/COMPARISON.md, S1).
+BATCH_SECONDS = 0.03
 _END: Final = object()
 
 
@@ -45,24 +48,40 @@ async def _next_piece(pieces: AsyncIterator[str]) -> object:
         return _END
 
 
-async def with_heartbeats(
-    pieces: AsyncGenerator[str, None], *, interval: float
-) -> AsyncGenerator[str | None, None]:
-    """Yield the pieces, and None whenever `interval` seconds pass without one."""
+async def batched_with_heartbeats(
+    pieces: AsyncGenerator[str, None], *, window: float, interval: float
+) -> AsyncGenerator[list[str] | None, None]:
+    """Yield the pieces in batches, and None whenever `interval` seconds pass without one.
+
+    The first piece goes out at once (time to first token); later ones wait at most
+    `window` seconds for company.
+    """
     pending: asyncio.Task[object] | None = None
+    batch: list[str] = []
+    sent_at = -window
     try:
         while True:
             if pending is None:
                 pending = asyncio.ensure_future(_next_piece(pieces))
-            done, _ = await asyncio.wait({pending}, timeout=interval)
+            wait = sent_at + window - time.monotonic() if batch else interval
+            done, _ = await asyncio.wait({pending}, timeout=max(0.0, wait))
             if not done:
-                yield None
+                if batch:
+                    yield batch
+                    batch, sent_at = [], time.monotonic()
+                else:
+                    yield None
                 continue
             piece, pending = pending.result(), None
             if piece is _END:
+                if batch:
+                    yield batch
                 return
             assert isinstance(piece, str)
-            yield piece
+            batch.append(piece)
+            if time.monotonic() - sent_at >= window:
+                yield batch
+                batch, sent_at = [], time.monotonic()
     finally:
         if pending is not None:
             pending.cancel()
@@ -91,11 +110,13 @@ async def chat_sse_events(
     last_render = 0.0
     try:
         source = llm_stream(messages=turn.history, config=config)
-        async with aclosing(with_heartbeats(source, interval=heartbeat)) as pieces:
-            async for piece in pieces:
-                if piece is None:
+        batches = batched_with_heartbeats(source, window=BATCH_SECONDS, interval=heartbeat)
+        async with aclosing(batches) as pieces:
+            async for batch in pieces:
+                if batch is None:
                     yield SSE_HEARTBEAT
                     continue
+                piece = "".join(batch)
                 parts.append(piece)
                 payload: dict[str, Any] = {"text": piece}
                 now = time.monotonic()
