@@ -231,7 +231,10 @@ async def _report_via_worker(client: httpx.AsyncClient, report: str) -> float:
     run = (await client.post(f"/api/reports/{report}/runs", json={})).json()
     while True:
         await asyncio.sleep(0.1)
-        status = (await client.get(f"/api/reports/runs/{run['id']}")).json()["status"]
+        try:
+            status = (await client.get(f"/api/reports/runs/{run['id']}")).json()["status"]
+        except httpx.TransportError:
+            continue  # a kept-alive connection the server had just closed: poll again
         if status in {"succeeded", "failed"}:
             if status == "failed":
                 raise RuntimeError("report failed in the worker")
@@ -297,6 +300,9 @@ def s3_long_queries(plan: Plan, database: Database, progress: ProgressFn) -> dic
                     runs = [
                         _report_once(c, how, "top_products") for _ in range(plan.concurrent_reports)
                     ]
+                    if how != "worker":
+                        await asyncio.gather(*runs)
+                        return
                     # One worker runs the reports one after another; the site is probed while
                     # it works through the queue, for a bounded time.
                     with contextlib.suppress(TimeoutError):
