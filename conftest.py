@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.conf import LazySettings
 from django.core.cache import cache
+from django.db import connections
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -29,6 +30,29 @@ def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:
     }
     # Rolled-back test data must not live on in the process's cache (catalog reads).
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> Iterator[None]:
+    """pytest-django's test databases, with stray PostgreSQL sessions ended before the drop.
+
+    Sync ORM calls made from async tests run in asgiref's executor thread, and code run
+    beside Playwright's loop runs in another context; each opens its own connection that
+    the test client never closes. PostgreSQL refuses to drop a database that still has
+    sessions, so the test database would outlive the run.
+    """
+    yield
+    with django_db_blocker.unblock():
+        for alias in connections:
+            connection = connections[alias]
+            if connection.vendor != "postgresql":
+                continue
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            connection.close()
 
 
 def chromium_path() -> str | None:
