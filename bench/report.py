@@ -65,14 +65,15 @@ def markdown(results: dict[str, Any]) -> str:
         lines += [f"| {row['how']} | {_span(row['seconds'])} |" for row in s3["single"]]
         lines += [
             "",
-            "| While reports run via | Probed for s | /health p50 / p99 ms | /api/products "
-            "p50 / p99 ms | Errors |",
-            "|---|---|---|---|---|",
+            "| While reports run via | Site connects with | Probed for s | /health p50 / p99 ms "
+            "| /api/products p50 / p99 ms | Errors |",
+            "|---|---|---|---|---|---|",
         ]
         for row in s3["during_reports"]:
             health, products = row["health"], row["quick"]
             lines.append(
-                f"| {row['reports_via']} | {row['work_s']} | {health['p50_ms']} / "
+                f"| {row['reports_via']} | {row.get('connections', 'psycopg2')} "
+                f"| {row['work_s']} | {health['p50_ms']} / "
                 f"{health['p99_ms']} | {products['p50_ms']} / {products['p99_ms']} "
                 f"| {health['errors'] + products['errors']} |"
             )
@@ -146,8 +147,24 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
         written.append(_save(fig, out / "s2_throughput.png"))
     if s3 := results.get("s3"):
         fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-        labels = [r["reports_via"] for r in s3["during_reports"]]
-        left.bar(labels, [r["health"]["p99_ms"] for r in s3["during_reports"]])
+        rows = s3["during_reports"]
+        vias = list(dict.fromkeys(r["reports_via"] for r in rows))
+        strategies = list(dict.fromkeys(r.get("connections", "psycopg2") for r in rows))
+        width = 0.8 / len(strategies)
+        for index, strategy in enumerate(strategies):
+            p99 = {
+                r["reports_via"]: r["health"]["p99_ms"]
+                for r in rows
+                if r.get("connections", "psycopg2") == strategy
+            }
+            left.bar(
+                [i + index * width for i in range(len(vias))],
+                [p99.get(via, 0) for via in vias],
+                width=width,
+                label=f"site on {strategy}",
+            )
+        left.set_xticks([i + width * (len(strategies) - 1) / 2 for i in range(len(vias))], vias)
+        left.legend()
         left.set_title("/health p99 (ms) while reports run")
         left.grid(axis="y", alpha=0.3)
         pool = s3["pool"]

@@ -171,16 +171,27 @@ def _admin_dsn(url: str) -> str:
     return url.rsplit("/", 1)[0].replace("postgres://", "postgresql://") + "/postgres"
 
 
-def _postgres_recreate(url: str) -> None:
+def _postgres_admin(url: str, *statements: str) -> None:
     import psycopg2
 
-    name = url.rsplit("/", 1)[1]
     conn = psycopg2.connect(_admin_dsn(url))
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        cursor.execute(f'CREATE DATABASE "{name}"')
+        for statement in statements:
+            cursor.execute(statement)
     conn.close()
+
+
+def _postgres_recreate(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    _postgres_admin(
+        url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', f'CREATE DATABASE "{name}"'
+    )
+
+
+def postgres_drop(url: str) -> None:
+    name = url.rsplit("/", 1)[1]
+    _postgres_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 class Processes:

@@ -357,6 +357,10 @@ TASK_WORKER_STALE_SECONDS = env.float("TASK_WORKER_STALE_SECONDS", default=30.0)
 TASK_MAX_ATTEMPTS = env.int("TASK_MAX_ATTEMPTS", default=3)
 TASK_RECOVER_EVERY_SECONDS = env.float("TASK_RECOVER_EVERY_SECONDS", default=15.0)
 REPORT_STATEMENT_TIMEOUT_MS = env.int("REPORT_STATEMENT_TIMEOUT_MS", default=60_000)
+# PostgreSQL parallel workers per report query (max_parallel_workers_per_gather). With the
+# server's default of 2, one report takes every core of a small host and the site's own
+# queries wait behind it (docs/COMPARISON.md, S3); 0 keeps a report on one core.
+REPORT_PARALLEL_WORKERS = env.int("REPORT_PARALLEL_WORKERS", default=0)
 EMERGENCY_LOGIN_MINUTES = env.int("EMERGENCY_LOGIN_MINUTES", default=10)
 
 # --- Security headers (checked by `manage.py check --deploy`) -------------------

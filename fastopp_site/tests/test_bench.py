@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ from django.db import connection
 from bench.__main__ import run
 from bench.probe import loopback_only
 from bench.scenarios import TINY
+from bench.stack import postgres_drop
+from fastopp_site.testing import database_url_for_subprocess
 
 
 @pytest.mark.slow
@@ -38,6 +41,34 @@ def test_tiny_benchmark_starts_measures_and_reports(tmp_path: Path) -> None:
     assert "## S2 Pages and API" in markdown
     for plot in ("s1_fanout.png", "s2_throughput.png"):
         assert (tmp_path / plot).read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.slow
+def test_tiny_long_query_scenario_runs_on_postgresql(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("S3 is PostgreSQL's: runs in the PostgreSQL pass")
+    # A database of its own beside the test database, on the same server, dropped after.
+    url = f"{database_url_for_subprocess()}_bench"
+    monkeypatch.setenv("BENCH_POSTGRES_URL", url)
+    plan = replace(TINY, databases=("postgres",), sales_orders=300, probe_cap_seconds=3)
+    try:
+        results = run(plan, only=("s3",), out=tmp_path)
+    finally:
+        postgres_drop(url)
+
+    s3 = results["s3"]
+    assert [row["how"] for row in s3["single"]] == ["sync view", "async view", "worker"]
+    assert all(row["seconds"]["median"] > 0 for row in s3["single"])
+    during = [row for row in s3["during_reports"] if row["connections"] == "psycopg2"]
+    assert [row["reports_via"] for row in during] == ["none (baseline)", "sync view", "worker"]
+    for row in during:
+        assert row["health"]["requests"] > 0, row
+        assert row["health"]["errors"] == 0, row
+    assert s3["pool"][0]["long_queries"] == {"HTTP 200": plan.pool_users}
+    assert "## S3 Long queries" in (tmp_path / "results.md").read_text()
+    assert (tmp_path / "s3_long_queries.png").read_bytes().startswith(b"\x89PNG")
 
 
 @pytest.mark.parametrize(

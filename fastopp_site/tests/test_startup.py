@@ -125,3 +125,20 @@ def test_deploy_checks_still_see_the_projects_security_middleware() -> None:
     )
     assert deploy.returncode != 0
     assert "security.W004" in deploy.stderr + deploy.stdout
+
+
+def test_health_answers_503_when_the_database_is_down() -> None:
+    # A real connection attempt to a closed port, in a fresh process: the probe must say
+    # so in its JSON, with a 503, and never quote the URL's password.
+    probe = (
+        "from django.test import Client; "
+        "r = Client().get('/health', HTTP_HOST='localhost'); "
+        "print(r.status_code, r.content.decode())"
+    )
+    result = run_manage(
+        "shell", "-c", probe, DATABASE_URL="postgres://app:hunter2-canary@127.0.0.1:1/shop"
+    )
+    assert result.returncode == 0, result.stderr
+    assert "503 {" in result.stdout
+    assert '"database": "unreachable"' in result.stdout
+    assert "hunter2-canary" not in result.stdout + result.stderr

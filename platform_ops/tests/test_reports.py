@@ -4,6 +4,8 @@ import csv
 import io
 from datetime import date
 from decimal import Decimal
+from typing import Any
+from unittest.mock import patch
 
 import pytest
 from django.db import connection
@@ -196,3 +198,25 @@ def test_csv_cells_cannot_become_formulas(staff_client):
     )
     body = staff_client.get(f"/reports/runs/{run.pk}/csv").content.decode()
     assert "'=HYPERLINK(1)" in body
+
+
+@pytest.mark.django_db(transaction=True)
+def test_report_query_runs_with_the_configured_parallel_workers(settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("max_parallel_workers_per_gather is PostgreSQL's")
+    settings.REPORT_PARALLEL_WORKERS = 0
+    seen: list[str] = []
+
+    def parallel_workers(*, parameters: ReportParameters) -> list[dict[str, Any]]:
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW max_parallel_workers_per_gather")
+            seen.append(cursor.fetchone()[0])
+        return []
+
+    with patch.dict("platform_ops.selectors._REPORT_QUERIES", {"probe": parallel_workers}):
+        report_rows(report="probe", parameters=ReportParameters())
+    assert seen == ["0"]
+    # Local to the report's transaction, like the statement timeout.
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone()[0] != "0"
