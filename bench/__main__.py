@@ -70,7 +70,7 @@ def run(plan: scenarios.Plan, *, only: tuple[str, ...] = SCENARIOS, out: Path) -
         if "s2" in only:
             results["s2"] = scenarios.s2_pages(plan, databases, progress)
         if "s3" in only and "postgres" in databases:
-            results["s3"] = scenarios.s3_long_queries(plan, databases["postgres"], progress)
+            results["s3"] = scenarios.s3_long_queries(plan, databases, progress)
         if "s4" in only:
             results["s4"] = footprint(results, databases)
 

@@ -72,7 +72,7 @@ def markdown(results: dict[str, Any]) -> str:
         for row in s3["during_reports"]:
             health, products = row["health"], row["quick"]
             lines.append(
-                f"| {row['reports_via']} | {row.get('connections', 'psycopg2')} "
+                f"| {row['reports_via']} | {row['connections']} "
                 f"| {row['work_s']} | {health['p50_ms']} / "
                 f"{health['p99_ms']} | {products['p50_ms']} / {products['p99_ms']} "
                 f"| {health['errors'] + products['errors']} |"
@@ -149,13 +149,13 @@ def plots(results: dict[str, Any], out: Path) -> list[Path]:
         fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
         rows = s3["during_reports"]
         vias = list(dict.fromkeys(r["reports_via"] for r in rows))
-        strategies = list(dict.fromkeys(r.get("connections", "psycopg2") for r in rows))
+        strategies = list(dict.fromkeys(r["connections"] for r in rows))
         width = 0.8 / len(strategies)
         for index, strategy in enumerate(strategies):
             p99 = {
                 r["reports_via"]: r["health"]["p99_ms"]
                 for r in rows
-                if r.get("connections", "psycopg2") == strategy
+                if r["connections"] == strategy
             }
             left.bar(
                 [i + index * width for i in range(len(vias))],

@@ -14,7 +14,7 @@ from typing import Any
 import httpx
 
 from bench import load
-from bench.stack import PSYCOPG3_DIR, Database, DatabaseKind, Server, running
+from bench.stack import Database, DatabaseKind, Server, running
 
 ProgressFn = Callable[[str], None]
 
@@ -273,26 +273,28 @@ async def _quick_requests_during(
     return {"work_s": round(elapsed, 2), "health": health, "quick_path": quick_path, "quick": quick}
 
 
-def _s3_strategies(database: Database) -> list[tuple[str, Database]]:
-    """The default driver, and the recommended pool when psycopg 3 is in .bench-deps."""
-    strategies = [("psycopg2", database)]
-    if PSYCOPG3_DIR.joinpath("psycopg").exists():
-        strategies.append(("psycopg 3 pool", database.with_kind("postgres-pool")))
-    return strategies
+# How the site connects to PostgreSQL, for each prepared database kind.
+S3_CONNECTIONS = {"postgres": "psycopg2", "postgres-pool": "psycopg 3 pool"}
 
 
-def s3_long_queries(plan: Plan, database: Database, progress: ProgressFn) -> dict[str, Any]:
+def s3_long_queries(
+    plan: Plan, databases: dict[str, Database], progress: ProgressFn
+) -> dict[str, Any]:
+    """Needs databases["postgres"]; also uses "postgres-pool" when it was prepared."""
+    database = databases["postgres"]
     headers = {"Authorization": f"Bearer {database.token}"}
     result: dict[str, Any] = {"single": [], "during_reports": [], "pool": []}
-    for connections, app_database in _s3_strategies(database):
-        with running(database=app_database, task_worker=True) as app:
+    for kind, connections in S3_CONNECTIONS.items():
+        if kind not in databases:
+            continue
+        with running(database=databases[kind], task_worker=True) as app:
 
             async def single(how: str, url: str = app.url) -> list[float]:
                 async with httpx.AsyncClient(base_url=url, headers=headers, timeout=300) as c:
                     return [await _report_once(c, how, "top_products") for _ in range(plan.runs)]
 
             # One report's own time does not depend on how the site connects: measured once.
-            for how in ("sync view", "async view", "worker") if not result["single"] else ():
+            for how in ("sync view", "async view", "worker") if kind == "postgres" else ():
                 seconds = asyncio.run(single(how))
                 result["single"].append({"how": how, "seconds": _min_median(seconds)})
                 progress(f"S3 report via {how:10} {statistics.median(seconds):.2f} s")
@@ -337,9 +339,9 @@ def s3_long_queries(plan: Plan, database: Database, progress: ProgressFn) -> dic
         ),
     ]
     for label, kind, extra in strategies:
-        if kind == "postgres-pool" and not PSYCOPG3_DIR.joinpath("psycopg").exists():
+        if kind not in databases:
             continue
-        with running(database=database.with_kind(kind), extra_env=extra) as app:
+        with running(database=databases[kind], extra_env=extra) as app:
             long_queries: Counter[str] = Counter()
 
             async def sleepers(app_url: str = app.url, seen: Counter[str] = long_queries) -> None:
