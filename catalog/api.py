@@ -19,7 +19,7 @@ from catalog.selectors import (
     product_stats,
 )
 from catalog.services import product_create, product_delete
-from fastopp_site.schemas import ErrorOut
+from core.schemas import ErrorOut
 
 router = Router(tags=["catalog"])
 

@@ -13,7 +13,7 @@ from catalog.selectors import (
     product_rows,
     product_stats,
 )
-from fastopp_site.http import HtmxHttpRequest
+from core.http import HtmxHttpRequest
 
 
 def _filtered_products(request: HtmxHttpRequest) -> tuple[ProductFilterForm, list[object]]:

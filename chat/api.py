@@ -19,8 +19,8 @@ from chat.rendering import markdown_render
 from chat.services import ChatRejected, chat_turn_enqueue, message_validate, rate_limit_consume
 from chat.streaming import chat_sse_response, turn_finish_and_release
 from chat.web import llm_error_response, principal_resolve, rejected_response, turn_begin
-from fastopp_site.schemas import ErrorOut
-from fastopp_site.tasks import TaskResultStatus
+from core.schemas import ErrorOut
+from core.tasks import TaskResultStatus
 
 router = Router(tags=["chat"])
 logger = logging.getLogger(__name__)

@@ -4,7 +4,7 @@ from typing import Any
 
 from chat.rendering import markdown_render
 from chat.services import chat_pending_answer
-from fastopp_site.tasks import task
+from core.tasks import task
 
 
 @task(queue_name="chat")

@@ -32,7 +32,7 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from fastopp_site.tasks import TaskResultStatus
+from core.tasks import TaskResultStatus
 from platform_ops.models import ReportRun, WorkerHeartbeat
 
 # Tasks on these queues belong to whoever holds the id; results of the others are staff-only.

@@ -27,7 +27,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from accounts.services import demo_users_load
-from fastopp_site.tasks import TaskResultStatus
+from core.tasks import TaskResultStatus
 from platform_ops.models import LoginToken, ReportRun, ReportStatus, WorkerHeartbeat
 from platform_ops.selectors import REPORTS, ReportError, ReportParameters, report_rows
 

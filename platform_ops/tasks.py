@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastopp_site.tasks import task
+from core.tasks import task
 
 
 @task(queue_name="ops")

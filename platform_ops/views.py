@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.decorators import staff_required
 from accounts.models import User
-from fastopp_site.http import HtmxHttpRequest
+from core.http import HtmxHttpRequest
 from platform_ops import selectors, services
 from platform_ops.auth import ops_auth_required
 from platform_ops.models import ReportRun, ReportStatus

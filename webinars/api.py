@@ -11,7 +11,7 @@ from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from accounts.api_auth import api_auth
-from fastopp_site.schemas import ErrorOut
+from core.schemas import ErrorOut
 from webinars.models import Registrant, Webinar
 from webinars.photos import PhotoRejected
 from webinars.selectors import (

@@ -10,7 +10,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.decorators import staff_required
-from fastopp_site.http import HtmxHttpRequest
+from core.http import HtmxHttpRequest
 from webinars.forms import RegistrantNotesForm, RegistrantSearchForm
 from webinars.models import Registrant
 from webinars.photos import PhotoRejected, photo_too_large_message

@@ -184,7 +184,7 @@ def test_queued_answer_completes_through_a_real_worker(fake_llm: FakeLLMServer) 
     answer = Message.objects.get(pk=response.json()["message_id"])
     assert answer.status == Message.Status.COMPLETE
     assert answer.content.startswith("Here is a **short** answer")
-    from fastopp_site.tasks import TaskResultStatus, default_task_backend
+    from core.tasks import TaskResultStatus, default_task_backend
 
     result = default_task_backend.get_result(task_id)
     assert result.status == TaskResultStatus.SUCCESSFUL

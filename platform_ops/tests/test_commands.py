@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from accounts.tests.factories import StaffFactory, SuperuserFactory, UserFactory
-from fastopp_site.tasks import TaskResultStatus
+from core.tasks import TaskResultStatus
 from platform_ops.models import LoginToken, WorkerHeartbeat
 from platform_ops.services import WORKER_LOST_EXCEPTION, login_token_create, tasks_recover
 

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accounts.tests.factories import StaffFactory, UserFactory
-from fastopp_site.tasks import TaskResultStatus
+from core.tasks import TaskResultStatus
 from platform_ops.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.django_db

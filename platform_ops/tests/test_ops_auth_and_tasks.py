@@ -9,7 +9,7 @@ from django_tasks_db.models import DBTaskResult
 
 from accounts.models import User
 from accounts.tests.factories import StaffFactory, SuperuserFactory, UserFactory
-from fastopp_site.tasks import TaskResultStatus
+from core.tasks import TaskResultStatus
 from platform_ops.tasks import demo_init
 
 pytestmark = pytest.mark.django_db

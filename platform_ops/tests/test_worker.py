@@ -15,7 +15,7 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
-from fastopp_site.tasks import TaskResultStatus
+from core.tasks import TaskResultStatus
 from fastopp_site.testing import database_url_for_subprocess
 from platform_ops.models import WorkerHeartbeat
 from platform_ops.services import tasks_recover

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.db import connection
 
-from fastopp_site.tasks import task
+from core.tasks import task
 
 EXECUTIONS_TABLE = "platform_ops_test_execution"
 
