@@ -5,9 +5,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from accounts.decorators import staff_required
+from accounts.access import user_roles
 from accounts.forms import EmailLoginForm
-from accounts.selectors import user_roles
+from accounts.guards import staff_required
 
 
 class LoginView(auth_views.LoginView):

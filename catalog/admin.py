@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
+from accounts.access import user_is_staff
 from catalog.models import Customer, Order, OrderItem, Product
 
 
@@ -22,13 +23,13 @@ class ProductAdmin(admin.ModelAdmin[Product]):
     ordering = ("name",)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
-        return request.user.is_staff and super().has_add_permission(request)
+        return user_is_staff(user=request.user) and super().has_add_permission(request)
 
     def has_change_permission(self, request: HttpRequest, obj: Product | None = None) -> bool:
-        return request.user.is_staff and super().has_change_permission(request, obj)
+        return user_is_staff(user=request.user) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Product | None = None) -> bool:
-        return request.user.is_staff and super().has_delete_permission(request, obj)
+        return user_is_staff(user=request.user) and super().has_delete_permission(request, obj)
 
 
 @admin.register(Customer)

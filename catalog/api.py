@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from accounts.api_auth import api_auth
+from accounts.guards import api_auth
 from catalog.models import Product
 from catalog.selectors import (
     product_can_manage,

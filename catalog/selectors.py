@@ -18,6 +18,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 
+from accounts.access import user_has_role
 from accounts.models import User
 from accounts.roles import Role
 from catalog.models import Product
@@ -30,7 +31,7 @@ PRICE_BUCKETS: tuple[tuple[str, Decimal | None, Decimal | None], ...] = (
     ("$500-$1000", Decimal("500"), Decimal("1000")),
     ("$1000+", Decimal("1000"), None),
 )
-_MANAGER_ROLES = {Role.ADMIN.value, Role.MARKETING.value}
+_MANAGER_ROLES = (Role.ADMIN, Role.MARKETING)
 CACHE_GENERATION_KEY = "catalog:generation"
 T = TypeVar("T")
 
@@ -156,8 +157,4 @@ def _product_price_buckets() -> list[PriceBucket]:
 
 def product_can_manage(*, user: User | AnonymousUser) -> bool:
     """Marketing (and admins) add, change and delete products; support only reads them."""
-    if not user.is_authenticated or not user.is_active or not user.is_staff:
-        return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name__in=_MANAGER_ROLES).exists()
+    return user_has_role(user=user, roles=_MANAGER_ROLES)

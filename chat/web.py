@@ -5,10 +5,9 @@ from __future__ import annotations
 from asgiref.sync import sync_to_async
 from django.conf import settings
 from django.db import close_old_connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.middleware.csrf import CsrfViewMiddleware
+from django.http import HttpRequest, JsonResponse
 
-from accounts.services import api_token_authenticate
+from accounts.access import Caller, caller_aresolve, client_ip
 from chat.llm import ChatErrorCode
 from chat.selectors import ChatPrincipal
 from chat.services import (
@@ -18,63 +17,33 @@ from chat.services import (
     message_validate,
     rate_limit_consume,
 )
+from core.errors import AppError
+from core.http import api_status
 
-
-def client_ip(request: HttpRequest) -> str:
-    # Behind a proxy REMOTE_ADDR is the proxy; set it from X-Forwarded-For in the server
-    # (uvicorn --proxy-headers / --forwarded-allow-ips), not here, where it can be forged.
-    return request.META.get("REMOTE_ADDR") or "unknown"
-
-
-def _bearer_token(request: HttpRequest) -> str | None:
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
-
-
-def _token_user_id(token: str) -> int | None:
-    user = api_token_authenticate(raw=token)
-    return user.pk if user is not None else None
-
-
-def _csrf_ok(request: HttpRequest) -> bool:
-    middleware = CsrfViewMiddleware(lambda _request: HttpResponse())
-    request.csrf_processing_done = False  # type: ignore[attr-defined]
-    middleware.process_request(request)
-    return middleware.process_view(request, lambda _request: HttpResponse(), (), {}) is None
-
-
-_CSRF_FAILED = ChatRejected(
-    status=403,
-    code="csrf_failed",
-    detail="The page's security token is missing or stale. Reload the page and try again.",
-)
 _LOGIN_REQUIRED = ChatRejected(status=401, code="login_required", detail="Log in to use the chat.")
-_BAD_TOKEN = ChatRejected(status=401, code="invalid_token", detail="The API token is not valid.")
+
+
+def _principal(caller: Caller) -> ChatPrincipal | None:
+    if caller.user is not None:
+        return ChatPrincipal(user_id=caller.user.pk, session_key="", ip=caller.ip)
+    if settings.CHAT_REQUIRE_LOGIN:
+        raise _LOGIN_REQUIRED
+    return None
 
 
 async def principal_resolve(request: HttpRequest) -> ChatPrincipal:
     """The caller behind an API request: a bearer token, or the browser's session cookie."""
-    ip = client_ip(request)
-    token = _bearer_token(request)
-    if token is not None:
-        # No cookie is involved, so no cross-site request can forge this: no CSRF check.
-        user_id = await sync_to_async(_token_user_id)(token)
-        if user_id is None:
-            raise _BAD_TOKEN
-        return ChatPrincipal(user_id=user_id, session_key="", ip=ip)
-    # The browser sends the session cookie with any site's request: require the CSRF token.
-    if not _csrf_ok(request):
-        raise _CSRF_FAILED
-    user = await request.auser()
-    if user.is_authenticated:
-        return ChatPrincipal(user_id=user.pk, session_key="", ip=ip)
-    if settings.CHAT_REQUIRE_LOGIN:
-        raise _LOGIN_REQUIRED
+    try:
+        caller = await caller_aresolve(request)
+    except AppError as exc:
+        raise ChatRejected(status=api_status(exc), code=exc.code, detail=exc.message) from exc
+    principal = _principal(caller)
+    if principal is not None:
+        return principal
     await request.session.aload()
     if request.session.session_key is None:
         await request.session.asave()
-    return ChatPrincipal(user_id=None, session_key=request.session.session_key or "", ip=ip)
+    return ChatPrincipal(user_id=None, session_key=request.session.session_key or "", ip=caller.ip)
 
 
 def principal_resolve_sync(request: HttpRequest, *, create_session: bool) -> ChatPrincipal:

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
 from chat.api import router as chat_router
+from core.errors import AppError
+from core.http import api_error_response
 from platform_ops.api import router as ops_router
 
 api = NinjaAPI(
@@ -16,6 +19,13 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
     urls_namespace="api",
 )
+
+
+@api.exception_handler(AppError)
+def app_error(request: HttpRequest, exc: AppError) -> HttpResponse:
+    # The one place where an application error becomes an API status.
+    return api_error_response(exc)
+
 
 if not settings.MINIMAL_MODE:
     from catalog.api import router as catalog_router

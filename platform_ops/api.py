@@ -7,10 +7,10 @@ from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from accounts.api_auth import api_auth
+from accounts.access import caller_resolve, user_is_staff
+from accounts.guards import api_auth
 from accounts.models import User
 from platform_ops import selectors, services
-from platform_ops.auth import ops_token_matches
 from platform_ops.models import ReportRun
 from platform_ops.selectors import ReportError, ReportParameters
 
@@ -37,9 +37,8 @@ def task_detail(request: HttpRequest, task_id: str) -> dict[str, Any]:
     task = selectors.task_result_get(task_id=task_id)
     if task is None:
         raise HttpError(404, "No such task.")
-    user = request.user
-    is_staff = bool(user.is_authenticated and user.is_active and user.is_staff)
-    is_staff = is_staff or ops_token_matches(request=request) is True
+    caller = caller_resolve(request)
+    is_staff = caller.may_operate or (caller.user is not None and user_is_staff(user=caller.user))
     return selectors.task_result_describe(
         task=task, include_result=selectors.task_result_visible(task=task, is_staff=is_staff)
     )
@@ -68,7 +67,7 @@ class ReportParametersIn(Schema):
 
 def _staff(request: HttpRequest) -> User:
     user = request.user
-    if not (isinstance(user, User) and user.is_active and user.is_staff):
+    if not (isinstance(user, User) and user_is_staff(user=user)):
         raise HttpError(403, "Staff only.")
     return user
 

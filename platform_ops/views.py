@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts.decorators import staff_required
+from accounts.guards import operator_required, staff_required
 from accounts.models import User
 from core.http import HtmxHttpRequest
 from platform_ops import selectors, services
-from platform_ops.auth import ops_auth_required
 from platform_ops.models import ReportRun, ReportStatus
 
 
@@ -41,7 +40,7 @@ def _accepted(task_id: str) -> JsonResponse:
 
 
 @require_POST
-@ops_auth_required
+@operator_required
 def init_demo(request: HttpRequest) -> JsonResponse:
     reset = False
     if request.content_type == "application/json":
@@ -57,13 +56,13 @@ def init_demo(request: HttpRequest) -> JsonResponse:
 
 
 @require_POST
-@ops_auth_required
+@operator_required
 def backup_files(request: HttpRequest) -> JsonResponse:
     return _accepted(services.files_backup_enqueue())
 
 
 @require_POST
-@ops_auth_required
+@operator_required
 def restore_files(request: HttpRequest) -> JsonResponse:
     return _accepted(services.files_restore_enqueue())
 

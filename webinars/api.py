@@ -10,10 +10,9 @@ from ninja import File, Router, Schema
 from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
-from accounts.api_auth import api_auth
+from accounts.guards import api_auth
 from core.schemas import ErrorOut
 from webinars.models import Registrant, Webinar
-from webinars.photos import PhotoRejected
 from webinars.selectors import (
     registrant_access,
     registrant_get,
@@ -167,10 +166,7 @@ def registrant_photo_upload(
     request: HttpRequest, registrant_id: int, photo: File[UploadedFile]
 ) -> Registrant:
     registrant = _registrant_for_staff(request, registrant_id)
-    try:
-        return registrant_photo_set(registrant=registrant, stream=photo, size=photo.size)
-    except PhotoRejected as exc:
-        raise HttpError(exc.http_status, str(exc)) from exc
+    return registrant_photo_set(registrant=registrant, stream=photo, size=photo.size)
 
 
 @router.delete(

@@ -16,6 +16,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.errors import AppError, ErrorKind
+
 ALLOWED_FORMATS = frozenset({"JPEG", "PNG", "WEBP"})
 MAX_PIXELS = 40_000_000  # about 7300 x 5500: above any phone camera, far below a bomb
 MAX_SIDE = 800
@@ -23,14 +25,16 @@ JPEG_QUALITY = 85
 PHOTO_DIR = "registrant_photos"
 
 
-class PhotoRejected(ValueError):
+class PhotoRejected(AppError):
     """The upload is not a photo we accept; the message is safe to show to the user."""
 
-    http_status = 422
+    def __init__(self, message: str, *, kind: ErrorKind = ErrorKind.INVALID) -> None:
+        super().__init__(message, kind=kind, code="photo_rejected")
 
 
 class PhotoTooLarge(PhotoRejected):
-    http_status = 413
+    def __init__(self, message: str) -> None:
+        super().__init__(message, kind=ErrorKind.TOO_LARGE)
 
 
 def photo_too_large_message() -> str:

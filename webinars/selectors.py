@@ -7,28 +7,20 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
 
+from accounts.access import user_has_role
 from accounts.models import User
 from accounts.roles import Role
 from webinars.models import Registrant, RegistrantStatus, Webinar
 
-# Groups that see and edit every registrant; sales sees only its own; support sees none.
-_ALL_REGISTRANTS_ROLES = (Role.ADMIN.value, Role.MARKETING.value)
-
-
-def _group_names(user: User) -> set[str]:
-    return set(user.groups.values_list("name", flat=True))
+# Roles that see and edit every registrant; sales sees only its own; support sees none.
+_ALL_REGISTRANTS_ROLES = (Role.ADMIN, Role.MARKETING)
 
 
 def registrant_access(*, user: User | AnonymousUser) -> str:
     """'all', 'own' or 'none': how much of the registrant list this user may see and edit."""
-    if not user.is_authenticated or not user.is_active or not user.is_staff:
-        return "none"
-    if user.is_superuser:
+    if user_has_role(user=user, roles=_ALL_REGISTRANTS_ROLES):
         return "all"
-    groups = _group_names(user)
-    if groups.intersection(_ALL_REGISTRANTS_ROLES):
-        return "all"
-    if Role.SALES.value in groups:
+    if user_has_role(user=user, roles=(Role.SALES,)):
         return "own"
     return "none"
 

@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.decorators import staff_required
+from accounts.guards import staff_required
 from core.http import HtmxHttpRequest
 from webinars.forms import RegistrantNotesForm, RegistrantSearchForm
 from webinars.models import Registrant
