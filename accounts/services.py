@@ -110,8 +110,9 @@ API_TOKEN_PREFIX = "fo_"  # noqa: S105 (a marker, not a secret)
 API_TOKEN_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
-def api_token_hash(*, raw: str) -> str:
-    # The secret is 256 random bits, so a fast unsalted hash is enough: nothing to brute-force.
+def token_hash(*, raw: str) -> str:
+    """The one digest stored for every secret token (API tokens, emergency login links)."""
+    # Each secret is 256 random bits, so a fast unsalted hash is enough: nothing to brute-force.
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -129,7 +130,7 @@ def api_token_create(
         user=user,
         name=name,
         prefix=plain[:10],
-        token_hash=api_token_hash(raw=plain),
+        token_hash=token_hash(raw=plain),
         expires_at=expires_at,
     )
     return IssuedApiToken(token=token, plain=plain)
@@ -149,7 +150,7 @@ def api_token_authenticate(*, raw: str) -> User | None:
     now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(token_hash=api_token_hash(raw=raw), revoked_at__isnull=True)
+        .filter(token_hash=token_hash(raw=raw), revoked_at__isnull=True)
         .first()
     )
     if token is None or not token.user.is_active:

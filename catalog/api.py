@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.errors import HttpError
 
 from accounts.guards import api_auth
 from catalog.models import Product
@@ -19,6 +18,7 @@ from catalog.selectors import (
     product_stats,
 )
 from catalog.services import product_create, product_delete
+from core.errors import AppError, ErrorKind
 from core.schemas import ErrorOut
 
 router = Router(tags=["catalog"])
@@ -94,13 +94,15 @@ def products_dashboard(
 def product_detail(request: HttpRequest, product_id: int) -> Product:
     product = product_get(product_id=product_id)
     if product is None:
-        raise HttpError(404, "Product not found.")
+        raise AppError("Product not found.", kind=ErrorKind.NOT_FOUND, code="not_found")
     return product
 
 
 def _require_product_manager(request: HttpRequest) -> None:
     if not product_can_manage(user=request.user):
-        raise HttpError(403, "Only marketing and admins manage products.")
+        raise AppError(
+            "Only marketing and admins manage products.", kind=ErrorKind.FORBIDDEN, code="forbidden"
+        )
 
 
 @router.post(
@@ -124,6 +126,6 @@ def product_remove(request: HttpRequest, product_id: int) -> Status[None]:
     _require_product_manager(request)
     product = product_get(product_id=product_id)
     if product is None:
-        raise HttpError(404, "Product not found.")
+        raise AppError("Product not found.", kind=ErrorKind.NOT_FOUND, code="not_found")
     product_delete(product=product)
     return Status(204, None)

@@ -7,10 +7,10 @@ from datetime import datetime
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from ninja import File, Router, Schema
-from ninja.errors import HttpError
 from ninja.files import UploadedFile
 
 from accounts.guards import api_auth
+from core.errors import AppError, ErrorKind
 from core.schemas import ErrorOut
 from webinars.models import Registrant, Webinar
 from webinars.selectors import (
@@ -91,7 +91,7 @@ def webinars(request: HttpRequest) -> list[Webinar]:
 def webinar_detail(request: HttpRequest, webinar_id: int) -> Webinar:
     webinar = webinar_get(webinar_id=webinar_id)
     if webinar is None:
-        raise HttpError(404, "Webinar not found.")
+        raise AppError("Webinar not found.", kind=ErrorKind.NOT_FOUND, code="not_found")
     return webinar
 
 
@@ -109,11 +109,13 @@ def webinar_attendees(request: HttpRequest) -> HttpResponse | dict[str, list[Reg
 
 def _registrant_for_staff(request: HttpRequest, registrant_id: int) -> Registrant:
     if registrant_access(user=request.user) == "none":
-        raise HttpError(403, "Your role cannot see registrants.")
+        raise AppError(
+            "Your role cannot see registrants.", kind=ErrorKind.FORBIDDEN, code="forbidden"
+        )
     registrant = registrant_get(user=request.user, registrant_id=registrant_id)
     if registrant is None:
         # Same answer for "missing" and "someone else's": ids do not leak.
-        raise HttpError(404, "Registrant not found.")
+        raise AppError("Registrant not found.", kind=ErrorKind.NOT_FOUND, code="not_found")
     return registrant
 
 
@@ -125,7 +127,9 @@ def _registrant_for_staff(request: HttpRequest, registrant_id: int) -> Registran
 )
 def registrants(request: HttpRequest, search: str = "") -> dict[str, list[Registrant]]:
     if registrant_access(user=request.user) == "none":
-        raise HttpError(403, "Your role cannot see registrants.")
+        raise AppError(
+            "Your role cannot see registrants.", kind=ErrorKind.FORBIDDEN, code="forbidden"
+        )
     return {"registrants": list(registrant_list(user=request.user, search=search))}
 
 

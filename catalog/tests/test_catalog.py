@@ -144,7 +144,10 @@ class TestProductWritesByRole:
         client.force_login(User.objects.get(email=email))
         response = client.post("/api/products", self.payload, content_type="application/json")
         assert response.status_code == 403
-        assert response.json() == {"detail": "Only marketing and admins manage products."}
+        assert response.json() == {
+            "detail": "Only marketing and admins manage products.",
+            "code": "forbidden",
+        }
 
     def test_marketing_creates_and_deletes(self, client: Client, demo: Any) -> None:
         client.force_login(User.objects.get(email="marketing@example.com"))
