@@ -4,20 +4,12 @@ from __future__ import annotations
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
-from django.db import close_old_connections
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 
 from accounts.services import api_token_authenticate
-from chat.llm import ChatErrorCode
 from chat.selectors import ChatPrincipal
-from chat.services import (
-    ChatRejected,
-    ChatTurn,
-    chat_turn_start,
-    message_validate,
-    rate_limit_consume,
-)
+from core.errors import AppError, ErrorKind
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -44,13 +36,17 @@ def _csrf_ok(request: HttpRequest) -> bool:
     return middleware.process_view(request, lambda _request: HttpResponse(), (), {}) is None
 
 
-_CSRF_FAILED = ChatRejected(
-    status=403,
+_CSRF_FAILED = AppError(
+    "The page's security token is missing or stale. Reload the page and try again.",
+    kind=ErrorKind.FORBIDDEN,
     code="csrf_failed",
-    detail="The page's security token is missing or stale. Reload the page and try again.",
 )
-_LOGIN_REQUIRED = ChatRejected(status=401, code="login_required", detail="Log in to use the chat.")
-_BAD_TOKEN = ChatRejected(status=401, code="invalid_token", detail="The API token is not valid.")
+_LOGIN_REQUIRED = AppError(
+    "Log in to use the chat.", kind=ErrorKind.UNAUTHENTICATED, code="login_required"
+)
+_BAD_TOKEN = AppError(
+    "The API token is not valid.", kind=ErrorKind.UNAUTHENTICATED, code="invalid_token"
+)
 
 
 async def principal_resolve(request: HttpRequest) -> ChatPrincipal:
@@ -87,33 +83,3 @@ def principal_resolve_sync(request: HttpRequest, *, create_session: bool) -> Cha
     if request.session.session_key is None and create_session:
         request.session.save()
     return ChatPrincipal(user_id=None, session_key=request.session.session_key or "", ip=ip)
-
-
-def _turn_begin(*, principal: ChatPrincipal, text: str, conversation_id: int | None) -> ChatTurn:
-    text = message_validate(text=text)
-    rate_limit_consume(principal=principal)
-    turn = chat_turn_start(principal=principal, text=text, conversation_id=conversation_id)
-    close_old_connections()  # the stream that follows may last minutes
-    return turn
-
-
-async def turn_begin(
-    request: HttpRequest, *, text: str, conversation_id: int | None
-) -> tuple[ChatPrincipal, ChatTurn]:
-    """Check who, validate, count against limits and store the user's message."""
-    principal = await principal_resolve(request)
-    turn = await sync_to_async(_turn_begin)(
-        principal=principal, text=text, conversation_id=conversation_id
-    )
-    return principal, turn
-
-
-def rejected_response(exc: ChatRejected) -> JsonResponse:
-    response = JsonResponse({"detail": exc.detail, "code": exc.code}, status=exc.status)
-    if exc.retry_after is not None:
-        response["Retry-After"] = str(exc.retry_after)
-    return response
-
-
-def llm_error_response(code: ChatErrorCode) -> JsonResponse:
-    return JsonResponse({"detail": code.user_message, "code": code.value}, status=code.http_status)

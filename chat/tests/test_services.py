@@ -6,10 +6,12 @@ from typing import Any
 import pytest
 
 from accounts.tests.factories import UserFactory
-from chat.llm import ChatErrorCode
+from chat.llm.errors import ChatErrorCode
 from chat.models import Message, RateCounter
 from chat.selectors import ChatPrincipal, history_for_model
-from chat.services import ChatRejected, chat_turn_finish, chat_turn_start, rate_limit_consume
+from chat.services import chat_turn_finish, chat_turn_start, rate_limit_consume
+from core.errors import AppError
+from core.http import api_status
 
 pytestmark = pytest.mark.django_db
 ANON = ChatPrincipal(user_id=None, session_key="s1", ip="10.0.0.1")
@@ -21,9 +23,9 @@ def test_rate_limit_counts_per_ip_and_resets_next_minute(settings: Any) -> None:
     rate_limit_consume(principal=ANON, now=now)
     rate_limit_consume(principal=ANON, now=now)
 
-    with pytest.raises(ChatRejected) as caught:
+    with pytest.raises(AppError) as caught:
         rate_limit_consume(principal=ANON, now=now)
-    assert (caught.value.status, caught.value.code, caught.value.retry_after) == (
+    assert (api_status(caught.value), caught.value.code, caught.value.retry_after) == (
         429,
         "rate_limited",
         31,
@@ -41,7 +43,7 @@ def test_a_refused_message_counts_against_nothing(settings: Any) -> None:
     user: Any = UserFactory()
     principal = ChatPrincipal(user_id=user.pk, session_key="", ip="10.0.0.3")
     rate_limit_consume(principal=principal)
-    with pytest.raises(ChatRejected):
+    with pytest.raises(AppError):
         rate_limit_consume(principal=principal)
 
     ip_counter = RateCounter.objects.get(key="ip:10.0.0.3:minute")
@@ -53,7 +55,7 @@ def test_daily_quota_follows_the_address_for_anonymous_visitors(settings: Any) -
     rate_limit_consume(principal=ANON)
     new_cookie = ChatPrincipal(user_id=None, session_key="fresh", ip=ANON.ip)
 
-    with pytest.raises(ChatRejected) as caught:
+    with pytest.raises(AppError) as caught:
         rate_limit_consume(principal=new_cookie)
     assert caught.value.code == "quota_exceeded"
 
