@@ -22,7 +22,7 @@ from chat.llm.backends.base import BaseLLMBackend
 from chat.llm.config import llm_backend
 from chat.llm.errors import ChatErrorCode, LLMError
 from chat.llm.messages import ChatMessage
-from chat.llm.pool import loop_client_close
+from chat.llm.pool import scoped_client
 from chat.models import Conversation, Message, RateCounter
 from chat.selectors import ChatPrincipal, conversation_get, history_for_model
 from core.errors import AppError, ErrorKind
@@ -201,11 +201,8 @@ def _enqueue_answer(message_id: int) -> None:
 
 
 async def _complete_once(backend: BaseLLMBackend, messages: list[ChatMessage]) -> str:
-    try:
+    async with scoped_client():
         return await backend.complete(messages=messages)
-    finally:
-        # async_to_sync runs each call on a fresh event loop: its client dies with it.
-        await loop_client_close()
 
 
 def chat_pending_answer(*, message_id: int) -> Message:
