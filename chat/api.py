@@ -1,7 +1,8 @@
 """FastOpp's chat endpoints: `/api/chat`, `/api/chat/stream`, and the queued `/api/chat/queued`.
 
 Browsers call them with the session cookie and the CSRF token; scripts with
-`Authorization: Bearer <token>`. Every refusal is JSON `{"detail", "code"}`.
+`Authorization: Bearer <token>`. Every refusal is an AppError, which the API's handler
+answers as JSON `{"detail", "code"}`.
 """
 
 from __future__ import annotations
@@ -14,11 +15,12 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from ninja import Router, Schema
 
-from chat.llm import LLMConfig, LLMError, llm_complete
+from chat.llm.config import llm_backend
+from chat.llm.errors import LLMError
+from chat.principal import principal_resolve
 from chat.rendering import markdown_render
-from chat.services import ChatRejected, chat_turn_enqueue, message_validate, rate_limit_consume
-from chat.streaming import chat_sse_response, turn_finish_and_release
-from chat.web import llm_error_response, principal_resolve, rejected_response, turn_begin
+from chat.services import ChatTurn, chat_turn_begin
+from chat.streaming import chat_sse_response, turn_begin_and_release, turn_finish_and_release
 from core.schemas import ErrorOut
 from core.tasks import TaskResultStatus
 
@@ -54,30 +56,33 @@ class QueuedOut(Schema):
 ERRORS = {code: ChatErrorOut for code in (401, 403, 404, 413, 422, 429, 502, 503, 504)}
 
 
+async def _turn_begin(request: HttpRequest, payload: ChatIn) -> ChatTurn:
+    """Check who, then start the turn; the model is asked next, so release the connection."""
+    principal = await principal_resolve(request)
+    return await sync_to_async(turn_begin_and_release)(
+        principal=principal, text=payload.message, conversation_id=payload.conversation_id
+    )
+
+
 @router.post("/chat", response={200: ChatOut, **ERRORS})
 async def chat(request: HttpRequest, payload: ChatIn) -> HttpResponse:
     """The whole answer at once, as sanitised HTML (`response`) and markdown (`raw_response`)."""
-    try:
-        _, turn = await turn_begin(
-            request, text=payload.message, conversation_id=payload.conversation_id
-        )
-    except ChatRejected as exc:
-        return rejected_response(exc)
-    config = LLMConfig.from_settings()
+    turn = await _turn_begin(request, payload)
+    backend = llm_backend()
     finish = sync_to_async(turn_finish_and_release)
     try:
-        text = await llm_complete(messages=turn.history, config=config)
+        text = await backend.complete(messages=turn.history)
     except LLMError as exc:
         logger.warning("chat request failed: %s", exc)
-        await finish(turn=turn, model=config.model_label, error=exc.code)
-        return llm_error_response(exc.code)
-    message = await finish(turn=turn, model=config.model_label, text=text)
+        await finish(turn=turn, model=backend.model_label, error=exc.code)
+        raise
+    message = await finish(turn=turn, model=backend.model_label, text=text)
     return JsonResponse(
         {
             "response": markdown_render(text=text),
             "raw_response": text,
-            "model": config.model_label,
-            "offline": config.offline,
+            "model": backend.model_label,
+            "offline": backend.offline,
             "conversation_id": turn.conversation_id,
             "message_id": message.pk,
         }
@@ -87,29 +92,24 @@ async def chat(request: HttpRequest, payload: ChatIn) -> HttpResponse:
 @router.post("/chat/stream", response={200: None, **ERRORS})
 async def chat_stream(request: HttpRequest, payload: ChatIn) -> HttpResponseBase:
     """Server-Sent Events: `meta`, `delta`..., then `done` or `error`, then `data: [DONE]`."""
-    try:
-        _, turn = await turn_begin(
-            request, text=payload.message, conversation_id=payload.conversation_id
-        )
-    except ChatRejected as exc:
-        return rejected_response(exc)
+    turn = await _turn_begin(request, payload)
     return chat_sse_response(
-        turn=turn, config=LLMConfig.from_settings(), heartbeat=settings.CHAT_HEARTBEAT_SECONDS
+        turn=turn, backend=llm_backend(), heartbeat=settings.CHAT_HEARTBEAT_SECONDS
     )
 
 
 @router.post("/chat/queued", response={202: QueuedOut, **ERRORS})
 async def chat_queued(request: HttpRequest, payload: ChatIn) -> HttpResponse:
     """Store the message and queue the answer; poll `GET /api/tasks/{task_id}` for it."""
-    try:
-        principal = await principal_resolve(request)
-        text = message_validate(text=payload.message)
-        await sync_to_async(rate_limit_consume)(principal=principal)
-        pending = await sync_to_async(chat_turn_enqueue)(
-            principal=principal, text=text, conversation_id=payload.conversation_id
-        )
-    except ChatRejected as exc:
-        return rejected_response(exc)
+    principal = await principal_resolve(request)
+    turn = await sync_to_async(chat_turn_begin)(
+        principal=principal,
+        text=payload.message,
+        conversation_id=payload.conversation_id,
+        queued=True,
+    )
+    pending = turn.pending
+    assert pending is not None  # a queued turn always has one
     return JsonResponse(
         {
             "task_id": pending.task_id,

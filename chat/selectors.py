@@ -4,7 +4,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from chat.llm import ChatMessage
+from chat.llm.messages import ChatMessage
 from chat.models import Conversation, Message
 
 

@@ -6,36 +6,28 @@ views call them through `sync_to_async`, before and after a stream, never during
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-import httpx
 from asgiref.sync import async_to_sync
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from chat.llm import ChatErrorCode, ChatMessage, LLMConfig, LLMError, llm_complete
+from chat.llm.backends.base import BaseLLMBackend
+from chat.llm.config import llm_backend
+from chat.llm.errors import ChatErrorCode, LLMError
+from chat.llm.messages import ChatMessage
+from chat.llm.pool import scoped_client
 from chat.models import Conversation, Message, RateCounter
 from chat.selectors import ChatPrincipal, conversation_get, history_for_model
+from core.errors import AppError, ErrorKind
 
 logger = logging.getLogger(__name__)
-
-
-class ChatRejected(Exception):
-    """A request refused before the model is called; `detail` is safe to show."""
-
-    def __init__(
-        self, *, status: int, code: str, detail: str, retry_after: int | None = None
-    ) -> None:
-        super().__init__(detail)
-        self.status = status
-        self.code = code
-        self.detail = detail
-        self.retry_after = retry_after
 
 
 @dataclass(frozen=True)
@@ -43,18 +35,19 @@ class ChatTurn:
     conversation_id: int
     user_message_id: int
     history: list[ChatMessage]
+    pending: Message | None = None  # queued turns: the answer a worker will fill in
 
 
 def message_validate(*, text: str) -> str:
     text = text.strip()
     if not text:
-        raise ChatRejected(status=422, code="empty_message", detail="Type a message first.")
+        raise AppError("Type a message first.", kind=ErrorKind.INVALID, code="empty_message")
     limit = settings.CHAT_MAX_MESSAGE_CHARS
     if len(text) > limit:
-        raise ChatRejected(
-            status=413,
+        raise AppError(
+            f"Messages are limited to {limit} characters; this one has {len(text)}.",
+            kind=ErrorKind.TOO_LARGE,
             code="message_too_long",
-            detail=f"Messages are limited to {limit} characters; this one has {len(text)}.",
         )
     return text
 
@@ -85,7 +78,7 @@ def _limits(
 
 @transaction.atomic
 def rate_limit_consume(*, principal: ChatPrincipal, now: datetime | None = None) -> None:
-    """Count one message against every limit, or raise ChatRejected (429) and count nothing.
+    """Count one message against every limit, or raise AppError (rate limited) and count nothing.
 
     The conditional UPDATE is atomic in the database, so concurrent workers cannot both
     take the last slot; raising inside the transaction rolls back the other counters.
@@ -102,10 +95,10 @@ def rate_limit_consume(*, principal: ChatPrincipal, now: datetime | None = None)
         )
         if not taken:
             retry = max(1, int((start + length - now).total_seconds()) + 1)
-            raise ChatRejected(
-                status=429,
+            raise AppError(
+                template.format(retry=retry),
+                kind=ErrorKind.RATE_LIMITED,
                 code="quota_exceeded" if length.days else "rate_limited",
-                detail=template.format(retry=retry),
                 retry_after=retry,
             )
 
@@ -123,8 +116,10 @@ def chat_turn_start(
     if conversation_id is not None:
         conversation = conversation_get(principal=principal, conversation_id=conversation_id)
         if conversation is None:
-            raise ChatRejected(
-                status=404, code="conversation_not_found", detail="That conversation was not found."
+            raise AppError(
+                "That conversation was not found.",
+                kind=ErrorKind.NOT_FOUND,
+                code="conversation_not_found",
             )
         conversation.save(update_fields=["updated_at"])
     else:
@@ -140,6 +135,36 @@ def chat_turn_start(
         conversation_id=conversation.pk, budget_chars=settings.CHAT_HISTORY_CHARS
     )
     return ChatTurn(conversation_id=conversation.pk, user_message_id=message.pk, history=history)
+
+
+def chat_turn_begin(
+    *,
+    principal: ChatPrincipal,
+    text: str,
+    conversation_id: int | None = None,
+    queued: bool = False,
+) -> ChatTurn:
+    """Validate the message, count it against the limits and store it: every turn starts here.
+
+    Queued, the pending answer is stored with it and handed to a worker (chat.tasks);
+    otherwise the caller asks the model itself, with the turn's history.
+    """
+    text = message_validate(text=text)
+    rate_limit_consume(principal=principal)
+    if not queued:
+        return chat_turn_start(principal=principal, text=text, conversation_id=conversation_id)
+    with transaction.atomic():
+        turn = chat_turn_start(principal=principal, text=text, conversation_id=conversation_id)
+        pending = Message.objects.create(
+            conversation_id=turn.conversation_id,
+            role=Message.Role.ASSISTANT,
+            status=Message.Status.PENDING,
+            model=llm_backend().model_label,
+        )
+        # After commit, so the worker never looks for a message that is not there yet.
+        transaction.on_commit(lambda: _enqueue_answer(pending.pk))
+    pending.refresh_from_db()
+    return dataclasses.replace(turn, pending=pending)
 
 
 def chat_turn_finish(
@@ -175,28 +200,9 @@ def _enqueue_answer(message_id: int) -> None:
     Message.objects.filter(pk=message_id).update(task_id=str(result.id))
 
 
-def chat_turn_enqueue(
-    *, principal: ChatPrincipal, text: str, conversation_id: int | None = None
-) -> Message:
-    """Store the user's message and a pending answer; a worker fills it in (chat.tasks)."""
-    with transaction.atomic():
-        turn = chat_turn_start(principal=principal, text=text, conversation_id=conversation_id)
-        pending = Message.objects.create(
-            conversation_id=turn.conversation_id,
-            role=Message.Role.ASSISTANT,
-            status=Message.Status.PENDING,
-            model=LLMConfig.from_settings().model_label,
-        )
-        # After commit, so the worker never looks for a message that is not there yet.
-        transaction.on_commit(lambda: _enqueue_answer(pending.pk))
-    pending.refresh_from_db()
-    return pending
-
-
-async def _complete_once(messages: list[ChatMessage], config: LLMConfig) -> str:
-    # async_to_sync runs each call on a fresh event loop: a client per call, closed after.
-    async with httpx.AsyncClient() as client:
-        return await llm_complete(messages=messages, config=config, client=client)
+async def _complete_once(backend: BaseLLMBackend, messages: list[ChatMessage]) -> str:
+    async with scoped_client():
+        return await backend.complete(messages=messages)
 
 
 def chat_pending_answer(*, message_id: int) -> Message:
@@ -207,15 +213,15 @@ def chat_pending_answer(*, message_id: int) -> Message:
     history = history_for_model(
         conversation_id=message.conversation_id, budget_chars=settings.CHAT_HISTORY_CHARS
     )
-    config = LLMConfig.from_settings()
+    backend = llm_backend()
     fields: dict[str, Any]
     try:
-        text = async_to_sync(_complete_once)(history, config)
+        text = async_to_sync(_complete_once)(backend, history)
     except LLMError as exc:
         logger.warning("queued chat answer %s failed: %s", message_id, exc)
         fields = {"status": Message.Status.ERROR, "error_code": exc.code.value, "content": ""}
     else:
         fields = {"status": Message.Status.COMPLETE, "content": text}
-    Message.objects.filter(pk=message.pk).update(model=config.model_label, **fields)
+    Message.objects.filter(pk=message.pk).update(model=backend.model_label, **fields)
     message.refresh_from_db()
     return message

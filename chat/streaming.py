@@ -19,10 +19,12 @@ from asgiref.sync import sync_to_async
 from django.db import close_old_connections
 from django.http import StreamingHttpResponse
 
-from chat.llm import ChatErrorCode, LLMConfig, LLMError, llm_stream
+from chat.llm.backends.base import BaseLLMBackend
+from chat.llm.errors import LLMError
 from chat.models import Message
 from chat.rendering import markdown_render
-from chat.services import ChatTurn, chat_turn_finish
+from chat.selectors import ChatPrincipal
+from chat.services import ChatTurn, chat_turn_begin, chat_turn_finish
 
 logger = logging.getLogger(__name__)
 # Re-rendering the whole answer on every token costs O(n^2); a few times a second is enough.
@@ -90,6 +92,14 @@ async def batched_with_heartbeats(
         await pieces.aclose()
 
 
+def turn_begin_and_release(
+    *, principal: ChatPrincipal, text: str, conversation_id: int | None
+) -> ChatTurn:
+    turn = chat_turn_begin(principal=principal, text=text, conversation_id=conversation_id)
+    close_old_connections()  # the answer that follows may take minutes
+    return turn
+
+
 def turn_finish_and_release(**kwargs: Any) -> Message:
     message = chat_turn_finish(**kwargs)
     # No connection is held open while the next stream runs for minutes.
@@ -98,18 +108,18 @@ def turn_finish_and_release(**kwargs: Any) -> Message:
 
 
 async def chat_sse_events(
-    *, turn: ChatTurn, config: LLMConfig, heartbeat: float
+    *, turn: ChatTurn, backend: BaseLLMBackend, heartbeat: float
 ) -> AsyncIterator[bytes]:
     finish = sync_to_async(turn_finish_and_release)
-    model = config.model_label
+    model = backend.model_label
     yield sse_event(
         "meta",
-        {"conversation_id": turn.conversation_id, "model": model, "offline": config.offline},
+        {"conversation_id": turn.conversation_id, "model": model, "offline": backend.offline},
     )
     parts: list[str] = []
     last_render = 0.0
     try:
-        source = llm_stream(messages=turn.history, config=config)
+        source = backend.stream(messages=turn.history)
         batches = batched_with_heartbeats(source, window=BATCH_SECONDS, interval=heartbeat)
         async with aclosing(batches) as pieces:
             async for batch in pieces:
@@ -127,7 +137,7 @@ async def chat_sse_events(
     except LLMError as exc:
         logger.warning("chat stream failed: %s", exc)
         await finish(turn=turn, model=model, error=exc.code)
-        yield sse_event("error", _error_payload(exc.code))
+        yield sse_event("error", {"code": exc.code.value, "detail": exc.message})
         yield SSE_DONE
         return
     except (asyncio.CancelledError, GeneratorExit):
@@ -143,7 +153,7 @@ async def chat_sse_events(
             "response": markdown_render(text=text),
             "raw_response": text,
             "model": model,
-            "offline": config.offline,
+            "offline": backend.offline,
             "conversation_id": turn.conversation_id,
             "message_id": message.pk,
         },
@@ -151,15 +161,11 @@ async def chat_sse_events(
     yield SSE_DONE
 
 
-def _error_payload(code: ChatErrorCode) -> dict[str, str]:
-    return {"code": code.value, "detail": code.user_message}
-
-
 def chat_sse_response(
-    *, turn: ChatTurn, config: LLMConfig, heartbeat: float
+    *, turn: ChatTurn, backend: BaseLLMBackend, heartbeat: float
 ) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
-        chat_sse_events(turn=turn, config=config, heartbeat=heartbeat),
+        chat_sse_events(turn=turn, backend=backend, heartbeat=heartbeat),
         content_type="text/event-stream",
     )
     response["Cache-Control"] = "no-cache"

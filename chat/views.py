@@ -9,12 +9,15 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from chat.llm import ChatErrorCode, LLMConfig
+from chat.llm.config import llm_backend
+from chat.llm.errors import ChatErrorCode
 from chat.models import Message
+from chat.principal import principal_resolve_sync
 from chat.rendering import markdown_render
 from chat.selectors import conversation_get, conversation_list, message_get, message_list
-from chat.services import ChatRejected, chat_turn_enqueue, message_validate, rate_limit_consume
-from chat.web import principal_resolve_sync
+from chat.services import chat_turn_begin
+from core.errors import AppError
+from core.http import error_headers, page_status
 
 
 def message_context(message: Message) -> dict[str, Any]:
@@ -42,7 +45,7 @@ def chat_page(request: HttpRequest) -> HttpResponse:
         if conversation is None:
             raise Http404("No such conversation.")
     messages = message_list(conversation=conversation) if conversation else []
-    config = LLMConfig.from_settings()
+    backend = llm_backend()
     return render(
         request,
         "chat/page.html",
@@ -50,7 +53,9 @@ def chat_page(request: HttpRequest) -> HttpResponse:
             "conversations": conversation_list(principal=principal)[:30],
             "conversation": conversation,
             "bubbles": [message_context(m) for m in messages],
-            "model_label": config.model_label,
+            "model_label": backend.model_label,
+            # The site-wide context processor guesses from the key; here the backend knows.
+            "chat_offline": backend.offline,
             "login_required": settings.CHAT_REQUIRE_LOGIN and not request.user.is_authenticated,
             "max_chars": settings.CHAT_MAX_MESSAGE_CHARS,
         },
@@ -63,18 +68,21 @@ def queued_send(request: HttpRequest) -> HttpResponse:
     raw_id = request.POST.get("conversation_id", "")
     try:
         principal = principal_resolve_sync(request, create_session=True)
-        text = message_validate(text=request.POST.get("message", ""))
-        rate_limit_consume(principal=principal)
-        pending = chat_turn_enqueue(
+        turn = chat_turn_begin(
             principal=principal,
-            text=text,
+            text=request.POST.get("message", ""),
             conversation_id=int(raw_id) if raw_id.isdigit() else None,
+            queued=True,
         )
-    except ChatRejected as exc:
-        response = render(request, "chat/_alert.html", {"detail": exc.detail}, status=exc.status)
-        if exc.retry_after is not None:
-            response["Retry-After"] = str(exc.retry_after)
+    except AppError as exc:
+        response = render(
+            request, "chat/_alert.html", {"detail": exc.message}, status=page_status(exc)
+        )
+        for name, value in error_headers(exc).items():
+            response[name] = value
         return response
+    pending = turn.pending
+    assert pending is not None  # a queued turn always has one
     user_message = pending.conversation.messages.filter(role=Message.Role.USER).last()
     return render(
         request,

@@ -313,6 +313,7 @@ OPENROUTER_LLM_MODEL = env.str(
     "OPENROUTER_LLM_MODEL", default="meta-llama/llama-3.3-70b-instruct:free"
 )
 OPENROUTER_BASE_URL = env.str("OPENROUTER_BASE_URL", default="https://openrouter.ai/api/v1")
+CHAT_BACKEND = env.str("CHAT_BACKEND", default="")  # class path; empty = by OPENROUTER_API_KEY
 # Every chat message can cost money: limits are checked before the upstream is called.
 CHAT_REQUIRE_LOGIN = env.bool("CHAT_REQUIRE_LOGIN", default=False)
 CHAT_RATE_LIMIT_USER_PER_MINUTE = env.int("CHAT_RATE_LIMIT_USER_PER_MINUTE", default=10)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from types import ModuleType
 
 import pytest
 from django.conf import LazySettings
 
 from chat.fake_llm import DEFAULT_ANSWER, FakeLLMServer
+from chat.llm.backends import locmem
 
 
 @pytest.fixture(scope="session")
@@ -20,6 +22,7 @@ def fake_llm(fake_llm_server: FakeLLMServer, settings: LazySettings) -> FakeLLMS
     app = fake_llm_server.app
     app.state.__init__()  # type: ignore[misc]
     app.latency, app.tokens_per_second, app.answer = 0.0, 500.0, DEFAULT_ANSWER
+    settings.CHAT_BACKEND = ""
     settings.OPENROUTER_API_KEY = "test-key"
     settings.OPENROUTER_BASE_URL = fake_llm_server.base_url
     settings.OPENROUTER_LLM_MODEL = "fake/model"
@@ -30,5 +33,17 @@ def fake_llm(fake_llm_server: FakeLLMServer, settings: LazySettings) -> FakeLLMS
 
 @pytest.fixture
 def offline(settings: LazySettings) -> None:
+    settings.CHAT_BACKEND = ""
     settings.OPENROUTER_API_KEY = ""
     settings.CHAT_OFFLINE_WORD_DELAY = 0.0
+
+
+@pytest.fixture
+def locmem_llm(settings: LazySettings) -> Iterator[ModuleType]:
+    """The in-process scripted backend, with an empty script and record."""
+    settings.CHAT_BACKEND = "chat.llm.backends.locmem.LocmemBackend"
+    locmem.replies.clear()
+    locmem.sent.clear()
+    yield locmem
+    locmem.replies.clear()
+    locmem.sent.clear()

@@ -13,7 +13,7 @@ from django.test import AsyncClient
 
 from accounts.tests.factories import UserFactory
 from chat.fake_llm import FakeLLMServer
-from chat.llm import ChatErrorCode
+from chat.llm.errors import ChatErrorCode
 from chat.models import Conversation, Message
 from chat.tests.helpers import assert_no_active_content, sse_events
 

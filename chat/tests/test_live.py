@@ -14,7 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from chat.fake_llm import FakeLLMServer
-from chat.llm import ChatErrorCode
+from chat.llm.errors import ChatErrorCode
 from chat.models import Message
 from chat.tests.helpers import assert_no_active_content, parse_block
 from fastopp_site.testing import database_url_for_subprocess

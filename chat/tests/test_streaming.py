@@ -1,11 +1,21 @@
-"""Batching of upstream tokens into SSE events (chat.streaming.batched_with_heartbeats)."""
+"""The answer as SSE events (chat.streaming): batching of upstream tokens, the event order."""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
+from types import ModuleType
 
-from chat.streaming import batched_with_heartbeats
+import pytest
+from asgiref.sync import sync_to_async
+from django.db import connections
+
+from chat.llm.config import llm_backend
+from chat.llm.errors import ChatErrorCode, LLMError
+from chat.models import Message
+from chat.selectors import ChatPrincipal
+from chat.streaming import batched_with_heartbeats, chat_sse_events, turn_begin_and_release
+from chat.tests.helpers import parse_block
 
 
 async def _pieces(schedule: list[tuple[float, str]]) -> AsyncGenerator[str, None]:
@@ -52,3 +62,32 @@ async def test_silence_gives_heartbeats() -> None:
     assert batches[0] == ["a"]
     assert batches[-1] == ["b"]
     assert None in batches[1:-1]
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_failure_after_some_text_ends_with_the_error_and_stores_no_fragment(
+    locmem_llm: ModuleType,
+) -> None:
+    locmem_llm.replies.append(["Half ", "an ", LLMError(ChatErrorCode.STREAM_ERROR, "cut")])
+    principal = ChatPrincipal(user_id=None, session_key="s", ip="10.0.0.1")
+    turn = await sync_to_async(turn_begin_and_release)(
+        principal=principal, text="hello", conversation_id=None
+    )
+    try:
+        chunks = [
+            chunk
+            async for chunk in chat_sse_events(turn=turn, backend=llm_backend(), heartbeat=10.0)
+        ]
+        events = [parse_block(chunk.decode().strip()) for chunk in chunks]
+        answer = await Message.objects.aget(role="assistant")
+    finally:
+        await sync_to_async(connections.close_all)()
+
+    assert [name for name, _ in events] == ["meta", "delta", "error", "message"]
+    assert events[0][1]["model"] == "locmem"
+    assert events[1][1]["text"] == "Half "  # the first piece goes out alone
+    assert events[2][1] == {
+        "code": "stream_error",
+        "detail": ChatErrorCode.STREAM_ERROR.user_message,
+    }
+    assert (answer.status, answer.error_code, answer.content) == ("error", "stream_error", "")

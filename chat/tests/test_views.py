@@ -49,6 +49,15 @@ def test_page_with_a_key_has_no_offline_alert(settings: Any) -> None:
     assert "vendor/model" in html
 
 
+def test_page_labels_the_configured_backend_not_the_key(settings: Any) -> None:
+    settings.OPENROUTER_API_KEY = "sk-x"
+    settings.CHAT_BACKEND = "chat.llm.backends.offline.OfflineBackend"
+    html = Client().get("/ai-demo/").content.decode()
+
+    assert "Offline demo model" in html
+    assert "offline-demo" in html
+
+
 def test_conversation_is_listed_and_resumable_with_xss_neutralised() -> None:
     client = Client()
     conversation = conversation_with(
@@ -125,6 +134,25 @@ def test_queued_send_refuses_over_the_limit(settings: Any) -> None:
     assert response.status_code == 429
     assert "Retry-After" in response
     assert "Too many messages" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("message", "login", "status", "text"),
+    [
+        ("   ", False, 400, "Type a message first."),
+        ("hi", True, 401, "Log in to use the chat."),
+    ],
+    ids=["empty", "login-required"],
+)
+def test_queued_send_refusals_are_alerts_with_the_page_status(
+    settings: Any, message: str, login: bool, status: int, text: str
+) -> None:
+    settings.CHAT_REQUIRE_LOGIN = login
+    response = Client().post(reverse("chat:queued_send"), {"message": message})
+
+    assert response.status_code == status
+    assert text in response.content.decode()
+    assert not Message.objects.exists()
 
 
 def test_admin_lists_conversations_with_messages_inline(superuser: Any) -> None:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import AsyncGenerator, Sequence
 
-if TYPE_CHECKING:
-    from chat.llm import ChatMessage
+from chat.llm.backends.base import BaseLLMBackend
+from chat.llm.messages import ChatMessage
 
+OFFLINE_MODEL = "offline-demo"
 _PIECE = re.compile(r"\S+\s*|\s+")
 
 
@@ -30,7 +30,18 @@ def offline_answer(*, messages: Sequence[ChatMessage]) -> str:
     )
 
 
-async def offline_stream(*, messages: Sequence[ChatMessage], delay: float) -> AsyncIterator[str]:
-    for piece in _PIECE.findall(offline_answer(messages=messages)):
-        await asyncio.sleep(delay)
-        yield piece
+class OfflineBackend(BaseLLMBackend):
+    offline = True
+
+    @property
+    def model_label(self) -> str:
+        return OFFLINE_MODEL
+
+    async def stream(self, *, messages: Sequence[ChatMessage]) -> AsyncGenerator[str, None]:
+        # Word by word with a pause, so the page shows what streaming looks like.
+        for piece in _PIECE.findall(offline_answer(messages=messages)):
+            await asyncio.sleep(self.config.offline_word_delay)
+            yield piece
+
+    async def complete(self, *, messages: Sequence[ChatMessage]) -> str:
+        return offline_answer(messages=messages)

@@ -1,15 +1,18 @@
-"""The client against scripted upstream responses (respx): parsing, retries, errors."""
+"""The OpenAI-compatible backend against scripted upstream responses (respx): parsing,
+retries, errors."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 
 import httpx
 import pytest
 import respx
 
-from chat.llm import ChatErrorCode, ChatMessage, LLMConfig, LLMError, llm_complete, llm_stream
+from chat.llm.backends.openai import OpenAIBackend
+from chat.llm.config import LLMConfig
+from chat.llm.errors import ChatErrorCode, LLMError
+from chat.llm.messages import ChatMessage
 
 BASE = "https://llm.test/api/v1"
 CONFIG = LLMConfig(
@@ -40,9 +43,8 @@ def delta(text: str) -> str:
 
 async def collect() -> list[str]:
     async with httpx.AsyncClient() as client:
-        return [
-            piece async for piece in llm_stream(messages=MESSAGES, config=CONFIG, client=client)
-        ]
+        backend = OpenAIBackend(config=CONFIG, client=client)
+        return [piece async for piece in backend.stream(messages=MESSAGES)]
 
 
 @respx.mock
@@ -140,20 +142,18 @@ async def test_complete_returns_the_message_and_classifies_errors() -> None:
         return_value=httpx.Response(200, json={"choices": [{"message": {"content": "**hi**"}}]})
     )
     async with httpx.AsyncClient() as client:
-        assert await llm_complete(messages=MESSAGES, config=CONFIG, client=client) == "**hi**"
+        backend = OpenAIBackend(config=CONFIG, client=client)
+        assert await backend.complete(messages=MESSAGES) == "**hi**"
         assert route.calls.last.request.read().count(b'"stream":false') == 1
 
         route.mock(return_value=httpx.Response(401, json={"error": {"message": "bad key sk-test"}}))
         with pytest.raises(LLMError) as caught:
-            await llm_complete(messages=MESSAGES, config=CONFIG, client=client)
+            await backend.complete(messages=MESSAGES)
     assert caught.value.code is ChatErrorCode.BAD_KEY
     assert "sk-test" not in caught.value.code.user_message
 
 
-async def test_offline_model_streams_words_deterministically() -> None:
-    config = dataclasses.replace(CONFIG, api_key="")
-    pieces = [p async for p in llm_stream(messages=MESSAGES, config=config)]
+def test_the_label_is_the_configured_model() -> None:
+    backend = OpenAIBackend(config=CONFIG)
 
-    assert len(pieces) > 20
-    assert "".join(pieces) == await llm_complete(messages=MESSAGES, config=config)
-    assert config.model_label == "offline-demo"
+    assert (backend.model_label, backend.offline) == ("some/model", False)
