@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from ninja import NinjaAPI
 
+from catalog.reports.api import router as reports_router
 from chat.api import router as chat_router
 from platform_ops.api import router as ops_router
 
@@ -24,4 +25,5 @@ if not settings.MINIMAL_MODE:
     api.add_router("/", catalog_router)
     api.add_router("/", webinars_router)
     api.add_router("/", chat_router)
+api.add_router("/", reports_router)
 api.add_router("/", ops_router)

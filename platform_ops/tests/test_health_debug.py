@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from accounts.tests.factories import StaffFactory, UserFactory
 from core.tasks import TaskResultStatus
 from platform_ops.models import WorkerHeartbeat
+from platform_ops.selectors import health
 
 pytestmark = pytest.mark.django_db
 
@@ -194,15 +195,13 @@ def test_no_secret_in_command_output(command, tmp_path: Path):
 def test_health_reuses_a_good_storage_check_but_rechecks_a_bad_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    from platform_ops import selectors
-
     calls: list[int] = []
 
     def flaky_storage() -> bool:
         calls.append(1)
         return len(calls) > 1  # not writable the first time, then fine
 
-    monkeypatch.setattr(selectors, "storage_writable", flaky_storage)
+    monkeypatch.setattr(health, "storage_writable", flaky_storage)
     assert Client().get("/health").status_code == 503
     assert Client().get("/health").status_code == 200
     assert Client().get("/health").status_code == 200

@@ -18,7 +18,7 @@ from django_tasks_db.models import DBTaskResult
 from core.tasks import TaskResultStatus
 from fastopp_site.testing import database_url_for_subprocess
 from platform_ops.models import WorkerHeartbeat
-from platform_ops.services import tasks_recover
+from platform_ops.services.workers import tasks_recover
 from platform_ops.tests.worker_tasks import EXECUTIONS_TABLE, hang_first_time, record_execution
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
