@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import socket
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -83,6 +83,7 @@ def tasks_recover(
     stale_seconds: float | None = None,
     max_attempts: int | None = None,
     dead_worker_id: str | None = None,
+    now: datetime | None = None,
 ) -> RecoverResult:
     """Find RUNNING tasks whose worker stopped sending heartbeats and recover them.
 
@@ -93,7 +94,7 @@ def tasks_recover(
         seconds=settings.TASK_WORKER_STALE_SECONDS if stale_seconds is None else stale_seconds
     )
     attempts = settings.TASK_MAX_ATTEMPTS if max_attempts is None else max_attempts
-    cutoff = timezone.now() - stale
+    cutoff = (now or timezone.now()) - stale
     alive = set(
         WorkerHeartbeat.objects.filter(last_seen_at__gte=cutoff, stopped_at__isnull=True)
         .values_list("worker_id", flat=True)

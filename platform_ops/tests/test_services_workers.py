@@ -1,4 +1,5 @@
-"""Stuck-task recovery (unit level; real processes in test_worker.py)."""
+"""Stuck-task recovery (platform_ops.services.workers), with an injected clock; one real-process
+smoke test is in test_worker.py."""
 
 from __future__ import annotations
 
@@ -75,3 +76,18 @@ def test_recover_acts_at_once_on_a_worker_known_dead():
 
 def test_worker_lost_exception_names_the_class_where_it_lives():
     assert import_string(WORKER_LOST_EXCEPTION) is WorkerLost
+
+
+@pytest.mark.django_db
+def test_task_of_a_dead_host_is_recovered_once_its_heartbeat_is_stale():
+    # The whole host goes: supervisor and worker die together, nobody says goodbye.
+    last_seen = timezone.now()
+    WorkerHeartbeat.objects.create(worker_id="host", started_at=last_seen, last_seen_at=last_seen)
+    task = _running_task(worker_ids=["host"], started_ago=1)
+    assert tasks_recover(stale_seconds=3, now=last_seen + timedelta(seconds=2.9)).requeued == []
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.RUNNING
+    later = last_seen + timedelta(seconds=3.1)
+    assert tasks_recover(stale_seconds=3, now=later).requeued == [str(task.pk)]
+    task.refresh_from_db()
+    assert task.status == TaskResultStatus.READY

@@ -30,6 +30,9 @@ class Command(BaseCommand):
         "Run django-tasks-db's db_worker under supervision: heartbeats, recovery of tasks "
         "whose worker died, and a restart with backoff whenever the worker exits."
     )
+    # Class attributes so that tests drive the loop with a fake clock, without sleeping.
+    clock: Callable[[], float] = staticmethod(time.monotonic)
+    pause: Callable[[float], None] = staticmethod(time.sleep)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--queue-name", default="*", help="Queues, comma-separated, or *.")
@@ -48,7 +51,7 @@ class Command(BaseCommand):
         state = SupervisorState()
         while True:
             exit_code = self.child.poll() if self.child is not None else None
-            now = time.monotonic()
+            now = self.clock()
             actions = supervisor_step(
                 state=state,
                 now=now,
@@ -67,7 +70,7 @@ class Command(BaseCommand):
                     f"db_worker exited with {exit_code}; "
                     f"restarting in {state.restart_at - now:.0f}s"
                 )
-            time.sleep(POLL_SECONDS)
+            self.pause(POLL_SECONDS)
 
     def _act(self, action: SupervisorAction, *, options: dict[str, Any]) -> None:
         if action is SupervisorAction.START:
