@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 
 from catalog.models import Customer, Order, OrderItem
 from catalog.sales import sales_seed
@@ -41,3 +43,10 @@ def test_seed_sales_adds_to_existing_rows_without_id_clashes():
         name="New", email="n@example.com", age=30, region="europe", signup_date=date(2025, 1, 1)
     )
     Order.objects.create(customer=customer, ordered_at="2025-01-02T00:00:00Z")
+
+
+def test_seed_sales_command_reports_what_it_wrote():
+    out = StringIO()
+    call_command("seed_sales", "--orders", "40", "--seed", "2", stdout=out)
+    assert out.getvalue().startswith("10 customers, 40 orders, ")
+    assert Order.objects.count() == 40
