@@ -65,3 +65,13 @@ def test_csv_cells_cannot_become_formulas(staff_client):
     )
     body = staff_client.get(f"/reports/runs/{run.pk}/csv").content.decode()
     assert "'=HYPERLINK(1)" in body
+
+
+def test_bad_parameters_answer_400_with_the_error_partial_for_htmx(staff_client):
+    response = staff_client.post(
+        "/reports/", {"report": "top_products", "limit": "many"}, HTTP_HX_REQUEST="true"
+    )
+    assert response.status_code == 400
+    assert b'role="alert"' in response.content
+    assert b"limit is a whole number" in response.content
+    assert ReportRun.objects.count() == 0
