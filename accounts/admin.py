@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.forms import UserChangeForm, UserCreationForm
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, LoginToken, User
 from accounts.services import api_token_create, api_token_revoke
 
 
@@ -87,3 +87,16 @@ class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
         for token in queryset:
             api_token_revoke(token=token)
         self.message_user(request, f"Revoked {queryset.count()} token(s).", messages.SUCCESS)
+
+
+@admin.register(LoginToken)
+class LoginTokenAdmin(admin.ModelAdmin[LoginToken]):
+    list_display = ("user", "created_at", "expires_at", "used_at")
+    list_select_related = ("user",)
+    search_fields = ("user__email",)
+    # The hash is useless to a reader and the token itself is never stored.
+    exclude = ("token_hash",)
+    readonly_fields = ("user", "created_at", "expires_at", "used_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

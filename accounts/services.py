@@ -14,7 +14,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, LoginToken, User
 from accounts.roles import Role
 
 DEMO_USERS_FILE = Path(settings.BASE_DIR) / "fixtures" / "demo_users.json"
@@ -160,3 +160,36 @@ def api_token_authenticate(*, raw: str) -> User | None:
     if token.last_used_at is None or now - token.last_used_at > API_TOKEN_TOUCH_INTERVAL:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
+
+
+# --- Emergency login links ----------------------------------------------------
+
+
+def login_token_create(*, user: User, minutes: int | None = None) -> str:
+    """Make a one-time login token; only its hash is stored, so a database leak is no key."""
+    token = secrets.token_urlsafe(32)
+    lifetime = settings.EMERGENCY_LOGIN_MINUTES if minutes is None else minutes
+    LoginToken.objects.create(
+        user=user,
+        token_hash=token_hash(raw=token),
+        expires_at=timezone.now() + timedelta(minutes=lifetime),
+    )
+    return token
+
+
+def login_token_consume(*, token: str) -> User | None:
+    """Spend a token: the user when it is valid, unused and unexpired, else None."""
+    with transaction.atomic():
+        login_token = (
+            LoginToken.objects.select_for_update()
+            .select_related("user")
+            .filter(token_hash=token_hash(raw=token), used_at__isnull=True)
+            .first()
+        )
+        if login_token is None:
+            return None
+        login_token.used_at = timezone.now()
+        login_token.save(update_fields=["used_at"])
+        if login_token.expires_at <= login_token.used_at or not login_token.user.is_active:
+            return None
+        return login_token.user

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from accounts.access import user_is_staff
-from catalog.models import Customer, Order, OrderItem, Product
+from catalog.models import Customer, Order, OrderItem, Product, ReportRun
 
 
 @admin.register(Product)
@@ -69,3 +69,25 @@ class OrderItemAdmin(admin.ModelAdmin[OrderItem]):
     search_fields = ("=order__id",)
     show_full_result_count = False
     list_per_page = 50
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(admin.ModelAdmin[ReportRun]):
+    list_display = (
+        "id",
+        "report",
+        "status",
+        "requested_by",
+        "queued_at",
+        "duration_ms",
+        "row_count",
+    )
+    list_filter = ("report", "status")
+    list_select_related = ("requested_by",)
+    readonly_fields = (
+        "report", "parameters", "status", "requested_by", "task_id", "queued_at",
+        "started_at", "finished_at", "duration_ms", "row_count", "result", "error",
+    )  # fmt: skip
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import TypedDict, TypeVar, cast
 
 from django.conf import settings
@@ -22,6 +22,7 @@ from accounts.access import user_has_role
 from accounts.models import User
 from accounts.roles import Role
 from catalog.models import Product
+from catalog.money import money_round
 
 # Upper bounds of the price-bucket chart; the last bucket is open-ended.
 PRICE_BUCKETS: tuple[tuple[str, Decimal | None, Decimal | None], ...] = (
@@ -102,10 +103,6 @@ class ProductStats:
     categories: int
 
 
-def _money(value: Decimal | None) -> Decimal:
-    return (value or Decimal("0")).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 def product_stats() -> ProductStats:
     return _cached("stats", _product_stats)
 
@@ -121,9 +118,9 @@ def _product_stats() -> ProductStats:
     )
     return ProductStats(
         total_products=totals["total"],
-        avg_price=_money(totals["avg"]),
-        min_price=_money(totals["low"]),
-        max_price=_money(totals["high"]),
+        avg_price=money_round(totals["avg"]),
+        min_price=money_round(totals["low"]),
+        max_price=money_round(totals["high"]),
         in_stock=totals["in_stock"],
         out_of_stock=totals["total"] - totals["in_stock"],
         categories=totals["categories"],

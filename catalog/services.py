@@ -16,6 +16,7 @@ from django.db import transaction
 from accounts.roles import Role
 from accounts.services import group_model_permissions_sync
 from catalog.models import Product
+from catalog.selectors import CACHE_GENERATION_KEY
 
 DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "products.json"
 ALL_ACTIONS = ("add", "change", "delete", "view")
@@ -23,8 +24,6 @@ ALL_ACTIONS = ("add", "change", "delete", "view")
 
 def catalog_cache_clear(**_signal_kwargs: Any) -> None:
     """Start a new generation of cached catalog reads (connected to Product save/delete)."""
-    from catalog.selectors import CACHE_GENERATION_KEY
-
     with contextlib.suppress(ValueError):  # no generation yet: nothing is cached
         cache.incr(CACHE_GENERATION_KEY)
 

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 
+from catalog.reports.api import router as reports_router
 from chat.api import router as chat_router
 from core.errors import AppError
 from core.http import api_error_response
@@ -34,4 +35,5 @@ if not settings.MINIMAL_MODE:
     api.add_router("/", catalog_router)
     api.add_router("/", webinars_router)
     api.add_router("/", chat_router)
+api.add_router("/", reports_router)
 api.add_router("/", ops_router)

@@ -14,9 +14,10 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from catalog.reports.errors import ReportError
+from catalog.reports.parameters import ReportParameters
+from catalog.reports.services import report_run_inline
 from chat.llm import ChatMessage, LLMConfig, LLMError, llm_complete_blocking
-from platform_ops.selectors import ReportError, ReportParameters
-from platform_ops.services import report_run_inline
 
 MAX_SLEEP_SECONDS = 30.0
 

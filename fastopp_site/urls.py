@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # Ops routes come first: some live under /admin/ (FastOpp's backup paths).
     path("", include("platform_ops.urls")),
     path("", include("accounts.urls")),
+    path("", include("catalog.reports.urls")),
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("docs", RedirectView.as_view(url="/api/docs", permanent=False)),

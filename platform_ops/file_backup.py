@@ -156,3 +156,17 @@ def files_restore_run(*, client: Any = None) -> FileBackupResult:
             else:
                 result.corrupt.append(name)
     return result
+
+
+def files_backup_enqueue() -> str:
+    """Queue `files_backup_run` on the "ops" queue and return the task id for polling."""
+    # The services <-> tasks pair: the task module imports this one at its top.
+    from platform_ops.tasks import files_backup
+
+    return str(files_backup.enqueue().id)
+
+
+def files_restore_enqueue() -> str:
+    from platform_ops.tasks import files_restore
+
+    return str(files_restore.enqueue().id)

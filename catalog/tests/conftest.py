@@ -7,6 +7,6 @@ import pytest
 
 @pytest.fixture
 def demo(db: None) -> Any:
-    from platform_ops.services import demo_load
+    from platform_ops.demo import demo_load
 
     return demo_load()

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test import AsyncClient, Client
 
-from platform_ops.models import ReportRun
+from catalog.models import ReportRun
 
 pytestmark = [pytest.mark.urls("fastopp_site.tests.bench_urlconf")]
 

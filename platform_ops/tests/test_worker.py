@@ -18,7 +18,6 @@ from django_tasks_db.models import DBTaskResult
 from core.tasks import TaskResultStatus
 from fastopp_site.testing import database_url_for_subprocess
 from platform_ops.models import WorkerHeartbeat
-from platform_ops.services import tasks_recover
 from platform_ops.tests.worker_tasks import EXECUTIONS_TABLE, hang_first_time, record_execution
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -98,31 +97,6 @@ def test_task_of_a_sigkilled_worker_is_requeued_and_run_again(start_worker, tmp_
     task = DBTaskResult.objects.get(pk=result.id)
     assert task.return_value == "done"
     assert len(task.worker_ids) == 2  # killed once, then run by the restarted worker
-
-
-def test_task_of_a_dead_host_is_recovered_once_its_heartbeat_is_stale(start_worker, tmp_path):
-    marker = tmp_path / "attempt"
-    result = hang_first_time.enqueue(marker=str(marker))
-    supervisor = start_worker()
-    _wait_for(lambda: marker.exists() and _status(result.id) == "RUNNING", "the task to start")
-    # The whole host goes: supervisor and worker die together, nobody says goodbye.
-    os.killpg(supervisor.pid, signal.SIGKILL)
-    supervisor.wait(timeout=10)
-    assert _status(result.id) == "RUNNING"
-
-    _wait_for(lambda: bool(tasks_recover(stale_seconds=3).requeued), "the heartbeat to go stale")
-    assert _status(result.id) == "READY"
-    # Another worker picks it up.
-    start_worker()
-    _wait_for(lambda: _status(result.id) == "SUCCESSFUL", "the re-queued task to run")
-
-
-def test_sigterm_stops_the_worker_cleanly(start_worker):
-    supervisor = start_worker()
-    _wait_for(lambda: WorkerHeartbeat.objects.exists(), "the first heartbeat")
-    supervisor.send_signal(signal.SIGTERM)
-    assert supervisor.wait(timeout=30) == 0
-    assert WorkerHeartbeat.objects.filter(stopped_at__isnull=True).count() == 0
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ S3_BUCKET = "fastopp-test"
 
 @pytest.fixture
 def demo(db: None) -> Any:
-    from platform_ops.services import demo_load
+    from platform_ops.demo import demo_load
 
     return demo_load()
 

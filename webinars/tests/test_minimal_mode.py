@@ -52,7 +52,7 @@ def test_demo_pages_and_apis_are_gone(client: Client) -> None:
 
 @pytest.mark.usefixtures("minimal_mode")
 def test_loaddemo_loads_only_users() -> None:
-    from platform_ops.services import demo_load
+    from platform_ops.demo import demo_load
 
     result = demo_load()
     assert set(result.steps) == {"users"}

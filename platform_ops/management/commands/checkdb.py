@@ -5,7 +5,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError, connection
 
-from platform_ops.selectors import database_describe
+from platform_ops.selectors.database import database_describe
 
 
 class Command(BaseCommand):

@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import DatabaseError
 
-from platform_ops.selectors import config_redacted, migrations_pending
+from platform_ops.selectors.config import config_redacted
+from platform_ops.selectors.health import migrations_pending
 
 
 class Command(BaseCommand):

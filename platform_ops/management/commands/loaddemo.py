@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from platform_ops.services import demo_load
+from platform_ops.demo import demo_load
 
 
 class Command(BaseCommand):

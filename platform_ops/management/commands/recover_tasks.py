@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from platform_ops.services import tasks_recover
+from platform_ops.services.workers import tasks_recover
 
 
 class Command(BaseCommand):

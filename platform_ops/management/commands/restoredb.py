@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from platform_ops.services import DatabaseBackupError, database_restore
+from platform_ops.services.database_backup import DatabaseBackupError, database_restore
 
 
 class Command(BaseCommand):

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from types import FrameType
 from typing import Any
 
@@ -13,11 +14,15 @@ from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections
 from django.utils.crypto import get_random_string
 
-from platform_ops import services
+from platform_ops.services.workers import (
+    tasks_recover,
+    worker_heartbeat_beat,
+    worker_heartbeat_stop,
+    worker_heartbeats_prune,
+)
+from platform_ops.supervisor import SupervisorAction, SupervisorState, supervisor_step
 
-MAX_BACKOFF_SECONDS = 30.0
-# A child that ran this long was healthy; its exit restarts the backoff from 1 s.
-HEALTHY_RUN_SECONDS = 60.0
+POLL_SECONDS = 0.2
 
 
 class Command(BaseCommand):
@@ -25,6 +30,9 @@ class Command(BaseCommand):
         "Run django-tasks-db's db_worker under supervision: heartbeats, recovery of tasks "
         "whose worker died, and a restart with backoff whenever the worker exits."
     )
+    # Class attributes so that tests drive the loop with a fake clock, without sleeping.
+    clock: Callable[[], float] = staticmethod(time.monotonic)
+    pause: Callable[[float], None] = staticmethod(time.sleep)
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--queue-name", default="*", help="Queues, comma-separated, or *.")
@@ -36,20 +44,51 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         self.stopping = False
         self.child: subprocess.Popen[bytes] | None = None
+        self.worker_id = ""
         signal.signal(signal.SIGTERM, self._stop)
         signal.signal(signal.SIGINT, self._stop)
-        self._safely(services.worker_heartbeats_prune)
-        backoff = 1.0
-        while not self.stopping:
-            started = time.monotonic()
-            code = self._run_child(options)
-            if self.stopping or (options["batch"] and code == 0):
-                break
-            if time.monotonic() - started > HEALTHY_RUN_SECONDS:
-                backoff = 1.0
-            self.stderr.write(f"db_worker exited with {code}; restarting in {backoff:.0f}s")
-            self._sleep(backoff)
-            backoff = min(backoff * 2, MAX_BACKOFF_SECONDS)
+        self._safely(worker_heartbeats_prune)
+        state = SupervisorState()
+        while True:
+            exit_code = self.child.poll() if self.child is not None else None
+            now = self.clock()
+            actions = supervisor_step(
+                state=state,
+                now=now,
+                exit_code=exit_code,
+                stopping=self.stopping,
+                batch=options["batch"],
+                heartbeat_seconds=settings.TASK_HEARTBEAT_SECONDS,
+                recover_every_seconds=settings.TASK_RECOVER_EVERY_SECONDS,
+            )
+            for action in actions:
+                self._act(action, options=options)
+            if SupervisorAction.EXIT in actions:
+                return
+            if SupervisorAction.CHILD_GONE in actions:
+                self.stderr.write(
+                    f"db_worker exited with {exit_code}; "
+                    f"restarting in {state.restart_at - now:.0f}s"
+                )
+            self.pause(POLL_SECONDS)
+
+    def _act(self, action: SupervisorAction, *, options: dict[str, Any]) -> None:
+        if action is SupervisorAction.START:
+            self.child = self._start_child(options)
+        elif action is SupervisorAction.BEAT and self.child is not None:
+            self._safely(
+                worker_heartbeat_beat,
+                worker_id=self.worker_id,
+                pid=self.child.pid,
+                queues=options["queue_name"],
+            )
+        elif action is SupervisorAction.RECOVER:
+            self._safely(tasks_recover)
+        elif action is SupervisorAction.CHILD_GONE:
+            # The child is gone: whatever it was running will never finish.
+            self._safely(tasks_recover, dead_worker_id=self.worker_id)
+            self._safely(worker_heartbeat_stop, worker_id=self.worker_id)
+            self.child = None
 
     def _stop(self, signum: int, frame: FrameType | None) -> None:
         self.stopping = True
@@ -59,44 +98,20 @@ class Command(BaseCommand):
         if signum == signal.SIGTERM and self.child is not None and self.child.poll() is None:
             self.child.send_signal(signal.SIGTERM)
 
-    def _sleep(self, seconds: float) -> None:
-        deadline = time.monotonic() + seconds
-        while not self.stopping and time.monotonic() < deadline:
-            time.sleep(min(0.2, deadline - time.monotonic()))
-
-    def _run_child(self, options: dict[str, Any]) -> int:
-        worker_id = f"{socket.gethostname()[:24]}-{get_random_string(16)}"
+    def _start_child(self, options: dict[str, Any]) -> subprocess.Popen[bytes]:
+        self.worker_id = f"{socket.gethostname()[:24]}-{get_random_string(16)}"
         command = [
             sys.executable, "-m", "django", "db_worker",
-            "--worker-id", worker_id,
+            "--worker-id", self.worker_id,
             "--queue-name", options["queue_name"],
             "--interval", str(options["interval"]),
             "--no-reload",
         ]  # fmt: skip
         if options["batch"]:
             command.append("--batch")
-        self.child = subprocess.Popen(command, cwd=settings.BASE_DIR)
-        next_beat = next_recover = 0.0
-        while (code := self.child.poll()) is None:
-            now = time.monotonic()
-            if now >= next_beat:
-                next_beat = now + settings.TASK_HEARTBEAT_SECONDS
-                self._safely(
-                    services.worker_heartbeat_beat,
-                    worker_id=worker_id,
-                    pid=self.child.pid,
-                    queues=options["queue_name"],
-                )
-            if now >= next_recover:
-                next_recover = now + settings.TASK_RECOVER_EVERY_SECONDS
-                self._safely(services.tasks_recover)
-            time.sleep(0.2)
-        # The child is gone: whatever it was running will never finish.
-        self._safely(services.tasks_recover, dead_worker_id=worker_id)
-        self._safely(services.worker_heartbeat_stop, worker_id=worker_id)
-        return code
+        return subprocess.Popen(command, cwd=settings.BASE_DIR)
 
-    def _safely(self, function: Any, **kwargs: Any) -> None:
+    def _safely(self, function: Callable[..., object], **kwargs: Any) -> None:
         # A database restart must not kill the supervisor; the next round retries.
         try:
             function(**kwargs)

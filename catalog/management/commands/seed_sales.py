@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from platform_ops.services import sales_seed
+from catalog.sales import sales_seed
 
 
 class Command(BaseCommand):

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.urls import reverse
 
 from accounts.models import User
-from platform_ops.services import login_token_create
+from accounts.services import login_token_create
 
 
 class Command(BaseCommand):
@@ -22,7 +22,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError("No active user with that email.")
         token = login_token_create(user=user)
-        path = reverse("platform_ops:emergency_login", kwargs={"token": token})
+        path = reverse("accounts:emergency_login", kwargs={"token": token})
         self.stdout.write(f"{options['base_url'].rstrip('/')}{path}")
         self.stderr.write(
             f"Valid once, for {settings.EMERGENCY_LOGIN_MINUTES} minutes. Do not share it."

@@ -1,16 +1,14 @@
+"""The queued operations endpoints: who may call them and what they queue."""
+
 from __future__ import annotations
 
 import json
-import uuid
 
 import pytest
 from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
-from accounts.models import User
 from accounts.tests.factories import StaffFactory, SuperuserFactory, UserFactory
-from core.tasks import TaskResultStatus
-from platform_ops.tasks import demo_init
 
 pytestmark = pytest.mark.django_db
 
@@ -108,74 +106,3 @@ def test_superuser_session_with_csrf_token_may_init_demo():
 def test_init_demo_is_get_proof():
     response = Client().get("/async/init-demo", HTTP_AUTHORIZATION=f"Bearer {OPS_TOKEN}")
     assert response.status_code == 405
-
-
-def test_demo_init_task_loads_demo_data_and_is_idempotent():
-    first = demo_init.call(reset=False)
-    users = User.objects.count()
-    second = demo_init.call(reset=False)
-    assert User.objects.count() == users
-    assert first["steps"]["users"]["total"] == second["steps"]["users"]["total"]
-    assert second["steps"]["users"]["created"] == 0
-
-
-# --- GET /api/tasks/{id} -------------------------------------------------------------
-
-
-def _task(queue: str, status: str, **fields):
-    from django.utils import timezone
-
-    return DBTaskResult.objects.create(
-        task_path="platform_ops.tasks.demo_init",
-        queue_name=queue,
-        backend_name="default",
-        status=status,
-        args_kwargs={"args": [], "kwargs": {}},
-        run_after=timezone.now(),
-        worker_ids=["w1"],
-        **fields,
-    )
-
-
-def test_task_status_unknown_and_malformed_ids_are_404(client):
-    assert client.get(f"/api/tasks/{uuid.uuid4()}").status_code == 404
-    assert client.get("/api/tasks/not-a-uuid").status_code == 404
-
-
-def test_ops_task_result_shown_to_staff_only(client):
-    task = _task("ops", TaskResultStatus.SUCCESSFUL, return_value={"steps": {"users": 3}})
-    anonymous = client.get(f"/api/tasks/{task.pk}").json()
-    assert anonymous["status"] == "SUCCESSFUL"
-    assert anonymous["result"] is None
-    client.force_login(StaffFactory())
-    staff = client.get(f"/api/tasks/{task.pk}").json()
-    assert staff["result"] == {"steps": {"users": 3}}
-    token = Client().get(f"/api/tasks/{task.pk}", HTTP_AUTHORIZATION=f"Bearer {OPS_TOKEN}")
-    assert token.json()["result"] == {"steps": {"users": 3}}
-
-
-def test_chat_task_result_visible_to_whoever_has_the_id(client):
-    task = _task("chat", TaskResultStatus.SUCCESSFUL, return_value={"answer": 42})
-    body = client.get(f"/api/tasks/{task.pk}").json()
-    assert body["result"] == {"answer": 42}
-    assert body["queue"] == "chat"
-
-
-def test_failed_task_shows_a_safe_message_not_the_traceback(client):
-    task = _task(
-        "chat",
-        TaskResultStatus.FAILED,
-        exception_class_path="builtins.ValueError",
-        traceback="Traceback ... ValueError: password=hunter2",
-    )
-    body = client.get(f"/api/tasks/{task.pk}").json()
-    assert body["error"] == "The task failed (ValueError)."
-    assert "hunter2" not in json.dumps(body)
-
-
-def test_task_admin_lists_and_recovers(client):
-    _task("ops", TaskResultStatus.RUNNING)
-    client.force_login(SuperuserFactory())
-    response = client.get("/admin/django_tasks_database/dbtaskresult/")
-    assert response.status_code == 200
-    assert b"demo_init" in response.content

@@ -1,0 +1,91 @@
+"""The reports' JSON endpoints (staff): run inline, queue, poll."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema, Status
+
+from accounts.access import user_is_staff
+from accounts.guards import api_auth
+from accounts.models import User
+from catalog.models import ReportRun
+from catalog.reports.definitions import report_definition_get
+from catalog.reports.selectors import report_run_get
+from catalog.reports.services import report_run_enqueue, report_run_inline
+from core.errors import AppError, ErrorKind
+
+router = Router(tags=["reports"])
+
+
+class ReportRunOut(Schema):
+    id: int
+    report: str
+    parameters: dict[str, Any]
+    status: str
+    task_id: str
+    queued_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    duration_ms: int | None
+    row_count: int | None
+    rows: list[dict[str, Any]] | None = Field(None, alias="result")
+    error: str
+
+
+class ReportParametersIn(Schema):
+    start: date | None = None
+    end: date | None = None
+    limit: int = 20
+
+
+def _staff(request: HttpRequest) -> User:
+    user = request.user
+    if not (isinstance(user, User) and user_is_staff(user=user)):
+        raise AppError("Staff only.", kind=ErrorKind.FORBIDDEN, code="forbidden")
+    return user
+
+
+@router.get("/reports/{report}", response=ReportRunOut, auth=api_auth, url_name="report_inline")
+def report_inline(
+    request: HttpRequest, report: str, params: Query[ReportParametersIn]
+) -> ReportRun:
+    """Run a report inside the request (the synchronous side of the comparison)."""
+    user = _staff(request)
+    definition = report_definition_get(name=report)
+    return report_run_inline(
+        report=definition.name,
+        parameters=definition.parameters.parse(params.dict()),
+        requested_by=user,
+    )
+
+
+@router.post(
+    "/reports/{report}/runs",
+    response={202: ReportRunOut},
+    auth=api_auth,
+    url_name="report_enqueue",
+)
+def report_enqueue(
+    request: HttpRequest, report: str, payload: ReportParametersIn
+) -> Status[ReportRun]:
+    """Queue a report for the worker; poll GET /api/reports/runs/{id} for the rows."""
+    user = _staff(request)
+    definition = report_definition_get(name=report)
+    run = report_run_enqueue(
+        report=definition.name,
+        parameters=definition.parameters.parse(payload.dict()),
+        requested_by=user,
+    )
+    return Status(202, run)
+
+
+@router.get("/reports/runs/{report_run_id}", response=ReportRunOut, auth=api_auth)
+def report_run_detail(request: HttpRequest, report_run_id: int) -> ReportRun:
+    _staff(request)
+    run = report_run_get(report_run_id=report_run_id)
+    if run is None:
+        raise AppError("No such report run.", kind=ErrorKind.NOT_FOUND, code="not_found")
+    return run

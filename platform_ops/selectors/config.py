@@ -1,0 +1,50 @@
+"""The effective configuration for the ops page, with every secret reduced to set or not set."""
+
+from __future__ import annotations
+
+import platform as python_platform
+
+from django.conf import settings
+from django.db import connection
+
+from platform_ops.selectors.database import database_describe
+
+
+def _set_or_missing(value: object) -> str:
+    return "set (hidden)" if value else "not set"
+
+
+def config_redacted() -> list[tuple[str, str]]:
+    """The effective configuration; every secret is shown only as set or not set."""
+    storage_options = settings.STORAGES["default"].get("OPTIONS", {})
+    return [
+        ("PLATFORM", settings.PLATFORM),
+        ("ENVIRONMENT", settings.ENVIRONMENT),
+        ("DEBUG", str(settings.DEBUG)),
+        ("MINIMAL_MODE", str(settings.MINIMAL_MODE)),
+        ("ALLOWED_HOSTS", ", ".join(settings.ALLOWED_HOSTS)),
+        ("DATABASE", database_describe()),
+        ("DATABASE password", _set_or_missing(connection.settings_dict.get("PASSWORD"))),
+        (
+            "SECRET_KEY",
+            "development default"
+            if settings.SECRET_KEY.startswith("django-insecure")
+            else _set_or_missing(settings.SECRET_KEY),
+        ),
+        ("STORAGE_TYPE", settings.STORAGE_TYPE),
+        ("S3_BUCKET", str(storage_options.get("bucket_name") or "")),
+        ("S3_ENDPOINT_URL", str(storage_options.get("endpoint_url") or "")),
+        ("S3_ACCESS_KEY", _set_or_missing(storage_options.get("access_key"))),
+        ("S3_SECRET_KEY", _set_or_missing(storage_options.get("secret_key"))),
+        ("BACKUP_S3_BUCKET", settings.BACKUP_S3_BUCKET),
+        ("BACKUP_S3_PREFIX", settings.BACKUP_S3_PREFIX),
+        ("BACKUP_S3_SECRET_KEY", _set_or_missing(settings.BACKUP_S3_SECRET_KEY)),
+        ("OPENROUTER_API_KEY", _set_or_missing(settings.OPENROUTER_API_KEY)),
+        ("OPENROUTER_LLM_MODEL", settings.OPENROUTER_LLM_MODEL),
+        ("OPS_TOKEN", _set_or_missing(settings.OPS_TOKEN)),
+        ("TASK_WORKER_STALE_SECONDS", str(settings.TASK_WORKER_STALE_SECONDS)),
+        ("TASK_MAX_ATTEMPTS", str(settings.TASK_MAX_ATTEMPTS)),
+        ("REPORT_STATEMENT_TIMEOUT_MS", str(settings.REPORT_STATEMENT_TIMEOUT_MS)),
+        ("REPORT_PARALLEL_WORKERS", str(settings.REPORT_PARALLEL_WORKERS)),
+        ("Python", python_platform.python_version()),
+    ]

@@ -1,0 +1,84 @@
+"""The health check: can the site serve (database, schema, storage), and how is the queue."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
+
+from platform_ops.selectors.task_results import task_queue_stats
+from platform_ops.selectors.workers import worker_last_heartbeat_seconds
+
+T = TypeVar("T")
+
+
+def migrations_pending() -> list[str]:
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _ in plan]
+
+
+def storage_writable() -> bool:
+    name = f"health/probe-{secrets.token_hex(8)}.txt"
+    try:
+        saved = default_storage.save(name, ContentFile(b"ok"))
+        default_storage.delete(saved)
+    except Exception:  # any storage backend error means "not writable"
+        return False
+    return True
+
+
+def _cached_when_good(key: str, check: Callable[[], T], *, good: T) -> T:
+    if cache.get(key) == good:
+        return good
+    result = check()
+    if result == good:
+        cache.set(key, result, timeout=settings.HEALTH_CACHE_SECONDS)
+    return result
+
+
+def health_report() -> tuple[bool, dict[str, Any]]:
+    """(healthy, details). Healthy means the site can serve: database, schema, storage."""
+    report: dict[str, Any] = {}
+    try:
+        # The queue query doubles as the reachability check: one round trip fewer per probe.
+        stats = task_queue_stats()
+    except DatabaseError:
+        report["database"] = "unreachable"
+        report["status"] = "error"
+        return False, report
+    report["database"] = "ok"
+    # Loading the migration graph and writing to storage cost tens of milliseconds, and a
+    # probe may come every few seconds: a good answer is reused for HEALTH_CACHE_SECONDS.
+    no_migrations: list[str] = []
+    pending = _cached_when_good("health:migrations", migrations_pending, good=no_migrations)
+    report["migrations"] = "ok" if not pending else f"{len(pending)} unapplied"
+    writable = _cached_when_good("health:storage", storage_writable, good=True)
+    report["storage"] = "ok" if writable else "not writable"
+    report["queue"] = {
+        "depth": stats.depth,
+        "running": stats.running,
+        "oldest_waiting_seconds": stats.oldest_waiting_seconds,
+    }
+    heartbeat_age = worker_last_heartbeat_seconds()
+    report["worker"] = {
+        "last_heartbeat_seconds": heartbeat_age,
+        "status": (
+            "none seen"
+            if heartbeat_age is None
+            else "ok"
+            if heartbeat_age <= settings.TASK_WORKER_STALE_SECONDS
+            else "stale"
+        ),
+    }
+    # A missing worker delays queued work but the pages still serve: reported, not fatal.
+    healthy = not pending and report["storage"] == "ok"
+    report["status"] = "ok" if healthy else "error"
+    return healthy, report

@@ -1,0 +1,33 @@
+"""The ops page (platform_ops.views.ops)."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from accounts.tests.factories import StaffFactory
+from core.tasks import TaskResultStatus
+
+pytestmark = pytest.mark.django_db
+
+
+def _ready_task(**fields):
+    return DBTaskResult.objects.create(
+        task_path="platform_ops.tasks.demo_init",
+        queue_name="ops",
+        backend_name="default",
+        args_kwargs={"args": [], "kwargs": {}},
+        run_after=timezone.now(),
+        **fields,
+    )
+
+
+def test_ops_page_shows_platform_queue_and_recent_tasks(client, settings):
+    settings.PLATFORM = "leapcell"
+    _ready_task(status=TaskResultStatus.READY)
+    client.force_login(StaffFactory())
+    response = client.get("/ops/")
+    assert response.status_code == 200
+    assert b"leapcell" in response.content
+    assert b"demo_init" in response.content

@@ -1,0 +1,1 @@
+"""The ops app's pages and endpoints, one module per concern."""
