@@ -6,7 +6,7 @@ from typing import Any
 
 from core.tasks import task
 from platform_ops.demo import demo_load
-from platform_ops.file_backup import files_backup_run, files_restore_run
+from platform_ops.services.file_backup import files_backup_run, files_restore_run
 
 
 @task(queue_name="ops")

@@ -1,1 +1,1 @@
-"""Writes of the ops app, one module per concern: worker supervision, database backups."""
+"""Writes of the ops app, one module per concern: worker supervision, database and file backups."""

@@ -13,9 +13,14 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
+from core.errors import AppError, ErrorKind
 
-class DatabaseBackupError(Exception):
+
+class DatabaseBackupError(AppError):
     """A backup or restore could not be made; the message is safe to print."""
+
+    def __init__(self, message: str, *, kind: ErrorKind = ErrorKind.INVALID) -> None:
+        super().__init__(message, kind=kind, code="database_backup_failed")
 
 
 def _backup_path_default(*, suffix: str) -> Path:
@@ -48,7 +53,9 @@ def _run_tool(args: list[str]) -> None:
     completed = subprocess.run(args, env=_pg_env(), capture_output=True, text=True, check=False)
     if completed.returncode != 0:
         detail = (completed.stderr.strip().splitlines() or ["no output"])[-1]
-        raise DatabaseBackupError(f"{Path(args[0]).name} failed: {detail}")
+        raise DatabaseBackupError(
+            f"{Path(args[0]).name} failed: {detail}", kind=ErrorKind.UPSTREAM_FAILED
+        )
 
 
 def database_backup(*, path: Path | None = None, use_json: bool = False) -> Path:
@@ -86,7 +93,7 @@ def database_backup(*, path: Path | None = None, use_json: bool = False) -> Path
 def database_restore(*, path: Path) -> None:
     """Replace the database's contents with a backup made by `database_backup`."""
     if not path.is_file():
-        raise DatabaseBackupError(f"no backup file at {path}")
+        raise DatabaseBackupError(f"no backup file at {path}", kind=ErrorKind.NOT_FOUND)
     if path.suffix == ".json":
         call_command("flush", interactive=False, verbosity=0)
         call_command("loaddata", str(path), verbosity=0)

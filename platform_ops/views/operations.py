@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.guards import operator_required
 from platform_ops.demo import demo_init_enqueue
-from platform_ops.file_backup import files_backup_enqueue, files_restore_enqueue
+from platform_ops.services.file_backup import files_backup_enqueue, files_restore_enqueue
 
 
 def _accepted(task_id: str) -> JsonResponse:

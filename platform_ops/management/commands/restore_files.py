@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from platform_ops.file_backup import FileBackupError, files_restore_run
+from platform_ops.services.file_backup import FileBackupError, files_restore_run
 
 
 class Command(BaseCommand):

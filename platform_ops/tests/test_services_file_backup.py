@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 
-from platform_ops.file_backup import (
+from platform_ops.services.file_backup import (
     FileBackupError,
     backup_client,
     files_backup_run,

@@ -18,12 +18,17 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import Storage, default_storage
 from django.utils import timezone
 
+from core.errors import AppError, ErrorKind
+
 MANIFEST_NAME = "manifest.json"
 PARALLEL_TRANSFERS = 8
 
 
-class FileBackupError(Exception):
+class FileBackupError(AppError):
     """The backup bucket is not configured or not reachable; safe to show."""
+
+    def __init__(self, message: str, *, kind: ErrorKind = ErrorKind.INVALID) -> None:
+        super().__init__(message, kind=kind, code="file_backup_failed")
 
 
 @dataclass
@@ -112,7 +117,9 @@ def files_restore_run(*, client: Any = None) -> FileBackupResult:
     try:
         body = client.get_object(Bucket=bucket, Key=f"{prefix}/{MANIFEST_NAME}")["Body"].read()
     except client.exceptions.NoSuchKey as exc:
-        raise FileBackupError(f"no backup manifest under {prefix}/") from exc
+        raise FileBackupError(
+            f"no backup manifest under {prefix}/", kind=ErrorKind.NOT_FOUND
+        ) from exc
     expected = {entry["path"]: entry for entry in json.loads(body)["files"]}
     result = FileBackupResult(files=len(expected))
 
@@ -145,7 +152,9 @@ def files_restore_run(*, client: Any = None) -> FileBackupResult:
             default_storage.delete(name)
         saved = default_storage.save(name, ContentFile(data))
         if saved != name:
-            raise FileBackupError(f"storage renamed {name} to {saved}")
+            raise FileBackupError(
+                f"storage renamed {name} to {saved}", kind=ErrorKind.UPSTREAM_FAILED
+            )
         return name, True, len(data)
 
     with ThreadPoolExecutor(PARALLEL_TRANSFERS) as pool:
