@@ -1,0 +1,135 @@
+"""The layering rules of the codebase, checked on its import graph.
+
+- `core` imports no app and no project wiring; apps never import `fastopp_site`.
+- No product module imports benchmark, development or test code.
+- The only import cycles are the documented services <-> tasks pairs: a service queues its
+  task, and the task calls the service (the task module is imported inside the function).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+APPS = ("accounts", "catalog", "webinars", "chat", "platform_ops")
+PRODUCT = ("core", "fastopp_site", *APPS)
+NOT_PRODUCT = ("bench", "devtools", "conftest")
+
+
+def _modules() -> Iterator[tuple[str, Path]]:
+    for package in PRODUCT:
+        for path in sorted((ROOT / package).rglob("*.py")):
+            parts = path.relative_to(ROOT).with_suffix("").parts
+            if "tests" in parts or "migrations" in parts:
+                continue
+            name = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+            yield name, path
+
+
+def _imports(path: Path, module: str) -> set[str]:
+    """Every module this file imports, at the top or inside functions."""
+    found: set[str] = set()
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                base = f"{anchor}.{base}" if base else anchor
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return found
+
+
+GRAPH = {name: _imports(path, name) for name, path in _modules()}
+
+
+def _project_edges(name: str) -> set[str]:
+    return {target for target in GRAPH[name] if target in GRAPH and target != name}
+
+
+def test_core_imports_no_app_and_apps_no_wiring() -> None:
+    offenders = [
+        f"{name} imports {target}"
+        for name, targets in GRAPH.items()
+        for target in targets
+        if (name.startswith("core") and target.split(".")[0] in (*APPS, "fastopp_site"))
+        or (name.split(".")[0] in APPS and target.split(".")[0] == "fastopp_site")
+    ]
+    assert offenders == []
+
+
+def test_product_never_imports_bench_dev_or_test_code() -> None:
+    offenders = [
+        f"{name} imports {target}"
+        for name, targets in GRAPH.items()
+        for target in targets
+        if target.split(".")[0] in NOT_PRODUCT or ".tests" in f".{target}"
+    ]
+    assert offenders == []
+
+
+def _cycles() -> list[set[str]]:
+    """Strongly connected components with more than one module (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for target in _project_edges(node):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in on_stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component: set[str] = set()
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.add(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                components.append(component)
+
+    for name in sorted(GRAPH):
+        if name not in index:
+            visit(name)
+    return components
+
+
+def _services_tasks_pair(component: set[str]) -> bool:
+    if len(component) != 2:
+        return False
+    first, second = sorted(component)
+    package = first.rpartition(".")[0]
+    return {first, second} == {f"{package}.services", f"{package}.tasks"}
+
+
+def test_only_services_and_tasks_import_each_other() -> None:
+    assert [sorted(c) for c in _cycles() if not _services_tasks_pair(c)] == []
+
+
+def test_the_graph_is_the_real_one() -> None:
+    # Guards the checks above against reading nothing: these edges are known to exist.
+    assert "core.errors" in GRAPH["core.http"]
+    assert "accounts.access" in GRAPH["accounts.guards"]
+
+
+MAX_MODULE_LINES = 300
+
+
+def test_no_product_module_outgrows_one_concern() -> None:
+    # Past this size a module is split into a package of one-concern modules.
+    sizes = {name: len(path.read_text().splitlines()) for name, path in _modules()}
+    assert {name: n for name, n in sizes.items() if n > MAX_MODULE_LINES} == {}
