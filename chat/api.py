@@ -15,7 +15,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.response import HttpResponseBase
 from ninja import Router, Schema
 
-from chat.llm.config import llm_backend
+from chat.llm.backends import llm_backend
 from chat.llm.errors import LLMError
 from chat.principal import principal_resolve
 from chat.rendering import markdown_render

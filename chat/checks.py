@@ -7,8 +7,8 @@ from typing import Any
 from django.core.checks import CheckMessage, Error, register
 from django.utils.module_loading import import_string
 
+from chat.llm.backends import llm_backend_path
 from chat.llm.backends.base import BaseLLMBackend
-from chat.llm.config import llm_backend_path
 
 
 @register()

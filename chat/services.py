@@ -18,8 +18,8 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
+from chat.llm.backends import llm_backend
 from chat.llm.backends.base import BaseLLMBackend
-from chat.llm.config import llm_backend
 from chat.llm.errors import ChatErrorCode, LLMError
 from chat.llm.messages import ChatMessage
 from chat.llm.pool import scoped_client

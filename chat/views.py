@@ -9,7 +9,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from chat.llm.config import llm_backend
+from chat.llm.backends import llm_backend
 from chat.llm.errors import ChatErrorCode
 from chat.models import Message
 from chat.principal import principal_resolve_sync

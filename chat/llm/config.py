@@ -6,16 +6,8 @@ Read at call time, not import time: tests and admins change settings at run time
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.utils.module_loading import import_string
-
-if TYPE_CHECKING:
-    from chat.llm.backends.base import BaseLLMBackend
-
-OPENAI_BACKEND = "chat.llm.backends.openai.OpenAIBackend"
-OFFLINE_BACKEND = "chat.llm.backends.offline.OfflineBackend"
 
 
 @dataclass(frozen=True)
@@ -49,16 +41,3 @@ class LLMConfig:
             app_title=settings.CHAT_APP_TITLE,
             offline_word_delay=settings.CHAT_OFFLINE_WORD_DELAY,
         )
-
-
-def llm_backend_path() -> str:
-    """``CHAT_BACKEND``, or by default the real client when a key is set, else the offline model."""
-    path: str = settings.CHAT_BACKEND
-    if path:
-        return path
-    return OPENAI_BACKEND if settings.OPENROUTER_API_KEY else OFFLINE_BACKEND
-
-
-def llm_backend() -> BaseLLMBackend:
-    backend_class: type[BaseLLMBackend] = import_string(llm_backend_path())
-    return backend_class(config=LLMConfig.from_settings())

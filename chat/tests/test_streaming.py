@@ -10,7 +10,7 @@ import pytest
 from asgiref.sync import sync_to_async
 from django.db import connections
 
-from chat.llm.config import llm_backend
+from chat.llm.backends import llm_backend
 from chat.llm.errors import ChatErrorCode, LLMError
 from chat.models import Message
 from chat.selectors import ChatPrincipal

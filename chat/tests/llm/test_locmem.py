@@ -6,8 +6,7 @@ from types import ModuleType
 
 import pytest
 
-from chat.llm.backends import locmem
-from chat.llm.config import llm_backend
+from chat.llm.backends import llm_backend, locmem
 from chat.llm.errors import ChatErrorCode, LLMError
 from chat.llm.messages import ChatMessage
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from chat.llm.backends import llm_backend
 from chat.llm.backends.locmem import LocmemBackend
 from chat.llm.backends.offline import OfflineBackend
 from chat.llm.backends.openai import OpenAIBackend
-from chat.llm.config import llm_backend
 
 
 def test_without_a_setting_the_key_decides(settings: Any) -> None:
