@@ -18,8 +18,6 @@ CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:
-    # Real hashing costs ~0.3 s per password; tests check behaviour, not hash strength.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.STORAGES = {
         **settings.STORAGES,
