@@ -8,7 +8,6 @@ the upstream's own text (which may echo the key or internals) is only logged.
 from __future__ import annotations
 
 import asyncio
-import functools
 import json
 import logging
 import weakref
@@ -348,36 +347,6 @@ async def llm_complete(
             )
     except TimeoutError as exc:
         raise LLMError(ChatErrorCode.TIMEOUT, "total deadline") from exc
-    return _answer(response)
-
-
-@functools.cache
-def _blocking_client() -> httpx.Client:
-    # One pooled client for the process, as a sync app would keep (httpx.Client is thread-safe).
-    return httpx.Client(limits=httpx.Limits(max_connections=1000, max_keepalive_connections=50))
-
-
-def llm_complete_blocking(*, messages: Sequence[ChatMessage], config: LLMConfig) -> str:
-    """The same request through a synchronous client, holding its thread for the whole call.
-
-    Only the benchmark's deliberately blocking view uses this, to measure what a sync
-    LLM call costs; the site itself always uses the async functions above.
-    """
-    if config.offline:
-        return offline.offline_answer(messages=messages)
-    try:
-        response = _blocking_client().post(
-            f"{config.base_url}/chat/completions",
-            json=_payload(config, messages, stream=False),
-            headers=_headers(config),
-            timeout=_timeout(config),
-        )
-    except httpx.TimeoutException as exc:
-        raise LLMError(ChatErrorCode.TIMEOUT, type(exc).__name__) from exc
-    except httpx.TransportError as exc:
-        raise LLMError(ChatErrorCode.UPSTREAM_DOWN, type(exc).__name__) from exc
-    if response.status_code != 200:
-        raise _error_for_status(response.status_code, response.text)
     return _answer(response)
 
 

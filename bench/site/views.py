@@ -14,7 +14,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from chat.llm import ChatMessage, LLMConfig, LLMError, llm_complete_blocking
+from bench.site.blocking_llm import llm_complete_blocking
+from chat.llm import ChatMessage, LLMConfig, LLMError
 from platform_ops.selectors import ReportError, ReportParameters
 from platform_ops.services import report_run_inline
 
