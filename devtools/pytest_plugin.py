@@ -17,6 +17,7 @@ from django.conf import LazySettings
 
 from devtools.fake_llm import DEFAULT_ANSWER, FakeLLMServer
 from devtools.net import free_port, wait_until
+from devtools.virtual_time import VirtualTimeLoop
 
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
@@ -130,3 +131,13 @@ def fake_llm(fake_llm_server: FakeLLMServer, settings: LazySettings) -> FakeLLMS
     settings.CHAT_RETRIES = 0
     settings.CHAT_HEARTBEAT_SECONDS = 10.0
     return fake_llm_server
+
+
+@pytest.fixture
+def virtual_time_loop() -> Iterator[VirtualTimeLoop]:
+    """An event loop whose clock only moves to the next timer (devtools.virtual_time)."""
+    loop = VirtualTimeLoop()
+    try:
+        yield loop
+    finally:
+        loop.close()
