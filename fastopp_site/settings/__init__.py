@@ -136,6 +136,7 @@ try:
     )
 except DatabaseUrlError as exc:
     DATABASE_URL_PROBLEM = str(exc)
+    # A placeholder nobody connects to: the entry points refuse to start first.
     _database_url = "sqlite://:memory:"
 _database: dict[str, Any] = env.db_url_config(_database_url)
 
