@@ -6,56 +6,19 @@ namespace, nothing reloaded); one test per entry-point behaviour starts a real p
 
 from __future__ import annotations
 
-import os
-import runpy
 import subprocess
 import sys
 import types
-from pathlib import Path
-from typing import Any
-from unittest import mock
 
 import pytest
-from django.core.management import call_command
-from django.core.management.base import SystemCheckError
-from django.test import override_settings
 
 from fastopp_site.startup import REFUSAL_PREFIX, settings_problems, startup_refuse_if_misconfigured
-
-ROOT = Path(__file__).resolve().parents[2]
-SETTINGS_FILE = ROOT / "fastopp_site" / "settings" / "__init__.py"
-STRONG_KEY = "k3Jq9vX2mN8pL4tR7wY1zA6cB5dE0fG-hI_jK2lM3nO4pQ5rS6tU7vW8xY9zA0bC"
-# What Django's deploy checks read; the rest of the settings stay the test run's.
-DEPLOY_SETTING_PREFIXES = (
-    "DEBUG",
-    "SECRET_KEY",
-    "ALLOWED_HOSTS",
-    "SECURE_",
-    "SESSION_COOKIE_",
-    "CSRF_COOKIE_",
-    "X_FRAME_OPTIONS",
-    "SILENCED_SYSTEM_CHECKS",
-    "MIDDLEWARE",
+from fastopp_site.tests.settings_env import (
+    ROOT,
+    STRONG_KEY,
+    environment_for_process,
+    settings_from,
 )
-
-
-def _environment(**env: str) -> dict[str, str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    clean.update(
-        {"ENVIRONMENT": "development", "ALLOWED_HOSTS": "", "DATABASE_URL": "sqlite://:memory:"}
-    )
-    clean.update(env)
-    return clean
-
-
-def settings_from(**env: str) -> dict[str, Any]:
-    """The settings module's names as a process started with `env` would have them."""
-    with mock.patch.dict(os.environ, _environment(**env), clear=True):
-        return runpy.run_path(str(SETTINGS_FILE))
 
 
 def problems_with(**env: str) -> list[str]:
@@ -66,7 +29,7 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=_environment(**env),
+        env=environment_for_process(**env),
         capture_output=True,
         text=True,
         timeout=60,
@@ -162,14 +125,7 @@ def test_database_pool_needs_psycopg_3(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "DATABASE_POOL=true needs psycopg 3" in problem
 
 
-def production_deploy_settings(**env: str) -> dict[str, Any]:
-    values = settings_from(
-        ENVIRONMENT="production", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="app.example.com", **env
-    )
-    return {k: v for k, v in values.items() if k.startswith(DEPLOY_SETTING_PREFIXES)}
-
-
-def test_production_forces_debug_off_and_passes_deploy_checks() -> None:
+def test_production_forces_debug_off() -> None:
     values = settings_from(
         ENVIRONMENT="production",
         DEBUG="true",
@@ -178,9 +134,6 @@ def test_production_forces_debug_off_and_passes_deploy_checks() -> None:
     )
     assert values["DEBUG"] is False
     assert settings_problems(values=values) == []
-
-    with override_settings(**production_deploy_settings(SECURE_HSTS_PRELOAD="true")):
-        call_command("check", "--deploy", "--fail-level", "WARNING")
 
 
 def test_bad_database_url_is_one_clear_line() -> None:
@@ -201,16 +154,6 @@ def test_unreachable_database_is_reported_without_the_password() -> None:
 
 def test_development_starts_with_no_configuration() -> None:
     assert problems_with() == []
-
-
-def test_deploy_checks_still_see_the_projects_security_middleware() -> None:
-    # With HSTS off, Django's own W004 must still fire although MIDDLEWARE lists subclasses.
-    with (
-        override_settings(**production_deploy_settings(SECURE_HSTS_SECONDS="0")),
-        pytest.raises(SystemCheckError) as refused,
-    ):
-        call_command("check", "--deploy", "--fail-level", "WARNING")
-    assert "security.W004" in str(refused.value)
 
 
 def test_health_answers_503_when_the_database_is_down() -> None:
