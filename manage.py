@@ -7,6 +7,9 @@ import sys
 
 def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fastopp_site.settings")
+    from fastopp_site.startup import startup_refuse_if_misconfigured
+
+    startup_refuse_if_misconfigured(settings_module=os.environ["DJANGO_SETTINGS_MODULE"])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

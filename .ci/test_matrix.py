@@ -3,6 +3,9 @@
 Used by `make test`. The PostgreSQL URL is $DATABASE_URL when it names PostgreSQL,
 otherwise postgres://postgres@127.0.0.1:5432/fastopp_django. With REQUIRE_POSTGRES=1
 (CI) an unreachable server is a failure instead of a skipped run.
+
+Each pass runs on one pytest-xdist worker per core (`-n auto`; pass `-n N` or `-p no:xdist`
+to choose); pytest-django gives every worker its own test database (suffix _gwN).
 """
 
 from __future__ import annotations
@@ -11,7 +14,12 @@ import os
 import subprocess
 import sys
 import tempfile
-from urllib.parse import urlsplit
+from pathlib import Path
+
+# Run as a script: the project root, not .ci/, is where devtools lives.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from devtools.databases import postgres_reachable
 
 DEFAULT_POSTGRES_URL = "postgres://postgres@127.0.0.1:5432/fastopp_django"
 
@@ -25,25 +33,6 @@ def postgres_url() -> str:
     )
 
 
-def postgres_reachable(url: str) -> str | None:
-    """Return None when the server answers, else the reason it does not."""
-    import psycopg2
-
-    parts = urlsplit(url.replace("+psycopg2", "").replace("+asyncpg", "").replace("+psycopg", ""))
-    try:
-        psycopg2.connect(
-            host=parts.hostname or "127.0.0.1",
-            port=parts.port or 5432,
-            user=parts.username or "postgres",
-            password=parts.password or None,
-            dbname="postgres",
-            connect_timeout=3,
-        ).close()
-    except psycopg2.OperationalError as exc:
-        return str(exc).strip().splitlines()[0] if str(exc).strip() else "connection failed"
-    return None
-
-
 def run_pytest(
     label: str, database_url: str, extra_args: list[str], extra_env: dict[str, str] | None = None
 ) -> int:
@@ -54,6 +43,8 @@ def run_pytest(
 
 def main() -> int:
     extra_args = sys.argv[1:]
+    if not any(arg.startswith(("-n", "--numprocesses")) or arg == "no:xdist" for arg in extra_args):
+        extra_args = ["-n", "auto", *extra_args]
     failures = 0
     # A file test database, not :memory:, so that the real worker processes the tests
     # start can open it too.

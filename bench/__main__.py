@@ -30,8 +30,8 @@ from bench.stack import (
     base_env,
     database_prepare,
     manage,
-    postgres_reachable,
 )
+from devtools.databases import postgres_reachable
 
 SCENARIOS = ("s1", "s2", "s3", "s4")
 
@@ -54,7 +54,7 @@ def run(plan: scenarios.Plan, *, only: tuple[str, ...] = SCENARIOS, out: Path) -
         wants_postgres = any(kind.startswith("postgres") for kind in plan.databases) and (
             {"s2", "s3", "s4"} & set(only)
         )
-        if wants_postgres and postgres_reachable(postgres_url):
+        if wants_postgres and postgres_reachable(postgres_url) is None:
             orders = plan.sales_orders if {"s3", "s4"} & set(only) else 0
             databases["postgres"] = database_prepare("postgres", postgres_url, sales_orders=orders)
             progress(f"PostgreSQL database ready ({orders} orders seeded)")

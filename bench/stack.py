@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -21,6 +20,8 @@ from pathlib import Path
 from typing import Literal
 
 import httpx
+
+from devtools.net import free_port
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PSYCOPG3_DIR = BASE_DIR / ".bench-deps" / "psycopg3"
@@ -35,13 +36,6 @@ BENCH_USER_SCRIPT = (
     "defaults={'is_staff': True, 'is_superuser': True}); "
     "print(api_token_create(user=u, name='bench').plain)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 def wait_http(url: str, *, timeout: float = 60.0) -> float:
@@ -157,16 +151,6 @@ def database_prepare(kind: DatabaseKind, url: str, *, sales_orders: int = 0) -> 
     return database
 
 
-def postgres_reachable(url: str) -> bool:
-    import psycopg2
-
-    try:
-        psycopg2.connect(_admin_dsn(url), connect_timeout=3).close()
-    except psycopg2.OperationalError:
-        return False
-    return True
-
-
 def _admin_dsn(url: str) -> str:
     return url.rsplit("/", 1)[0].replace("postgres://", "postgresql://") + "/postgres"
 
@@ -280,7 +264,7 @@ def running(
         if server == "runserver":
             env["DEBUG"] = "true"  # runserver serves static files and answers only in DEBUG
         try:
-            fake_llm = [sys.executable, "-m", "chat.fake_llm", "--port", str(llm_port),
+            fake_llm = [sys.executable, "-m", "devtools.fake_llm", "--port", str(llm_port),
                         "--latency", str(llm_latency), "--tokens-per-second", "200"]  # fmt: skip
             processes.start("fake-llm", fake_llm, env)
             started = time.perf_counter()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Router
 
+from catalog.api import router as catalog_router
 from catalog.reports.api import router as reports_router
 from chat.api import router as chat_router
 from core.errors import AppError
 from core.http import api_error_response
+from fastopp_site.minimal_mode import demo_only
 from platform_ops.api import router as ops_router
+from webinars.api import router as webinars_router
 
 api = NinjaAPI(
     title="FastOpp Django API",
@@ -28,12 +30,12 @@ def app_error(request: HttpRequest, exc: AppError) -> HttpResponse:
     return api_error_response(exc)
 
 
-if not settings.MINIMAL_MODE:
-    from catalog.api import router as catalog_router
-    from webinars.api import router as webinars_router
-
-    api.add_router("/", catalog_router)
-    api.add_router("/", webinars_router)
-    api.add_router("/", chat_router)
+# The demo apps' endpoints, switched off per request by MINIMAL_MODE.
+demo_router = Router()
+demo_router.add_decorator(demo_only, mode="view")
+demo_router.add_router("/", catalog_router)
+demo_router.add_router("/", webinars_router)
+demo_router.add_router("/", chat_router)
+api.add_router("/", demo_router)
 api.add_router("/", reports_router)
 api.add_router("/", ops_router)

@@ -2,12 +2,15 @@
 
 import os
 
-from django.conf import settings
-from django.core.asgi import get_asgi_application
-
-from fastopp_site.body_limit import BodySizeLimit
+from fastopp_site.startup import startup_refuse_if_misconfigured
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "fastopp_site.settings")
+startup_refuse_if_misconfigured(settings_module=os.environ["DJANGO_SETTINGS_MODULE"])
+
+from django.conf import settings  # noqa: E402 (after the refusal: it loads the settings)
+from django.core.asgi import get_asgi_application  # noqa: E402
+
+from fastopp_site.body_limit import BodySizeLimit  # noqa: E402
 
 django_application = get_asgi_application()
 application = BodySizeLimit(django_application, max_bytes=settings.MAX_REQUEST_BODY_BYTES)

@@ -6,9 +6,10 @@ subclasses of them (fastopp_site.middleware), so those checks would report the m
 as missing (security.W001-W003, silenced in settings) and then skip every check that
 depends on it: HSTS, SSL redirect, nosniff, referrer policy, secure CSRF cookie, DENY.
 
-This check runs exactly those Django functions again against MIDDLEWARE with each subclass
-written as its Django parent, so ``check --deploy`` keeps all of its protection. A missing
-middleware is reported under this project's IDs, which are not silenced.
+This check (registered by fastopp_site.apps.SiteConfig) runs exactly those Django
+functions again against MIDDLEWARE with each subclass written as its Django parent, so
+``check --deploy`` keeps all of its protection. A missing middleware is reported under
+this project's IDs, which are not silenced.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from django.apps import AppConfig
 from django.conf import settings
-from django.core.checks import CheckMessage, Tags, Warning, register
+from django.core.checks import CheckMessage, Warning
 from django.core.checks.security import base, csrf
 from django.test.utils import override_settings
 
@@ -51,7 +52,6 @@ MIDDLEWARE_DEPENDENT_CHECKS: tuple[Callable[..., Any], ...] = (
 )
 
 
-@register(Tags.security, deploy=True)
 def security_middleware_checks(
     app_configs: Sequence[AppConfig] | None, **kwargs: Any
 ) -> list[CheckMessage]:

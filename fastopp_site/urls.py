@@ -7,6 +7,7 @@ from django.views.generic import RedirectView
 
 from fastopp_site import views
 from fastopp_site.api import api
+from fastopp_site.minimal_mode import demo_include
 
 admin.site.site_header = "FastOpp Django administration"
 admin.site.site_title = "FastOpp Django admin"
@@ -22,21 +23,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/", api.urls),
     path("docs", RedirectView.as_view(url="/api/docs", permanent=False)),
+    # Uploads (STORAGE_TYPE=filesystem; the view answers 404 on S3, whose own URLs are used).
+    path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.uploaded_file, name="upload"),
+    demo_include("catalog.urls"),
+    demo_include("webinars.urls"),
+    demo_include("chat.urls"),
 ]
 
-if settings.STORAGE_TYPE == "filesystem":
-    # Uploads are served by Django in development and production alike (platforms without a
-    # separate file server); on S3 the storage's own URLs are used instead.
-    urlpatterns.append(
-        path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.uploaded_file, name="upload")
-    )
-
-if not settings.MINIMAL_MODE:
-    urlpatterns += [
-        path("", include("catalog.urls")),
-        path("", include("webinars.urls")),
-        path("", include("chat.urls")),
-    ]
-
 if settings.BENCH_ENDPOINTS:
-    urlpatterns.append(path("bench/", include("fastopp_site.bench_urls")))
+    # By name only, and only when enabled: the product never imports the benchmark.
+    urlpatterns.append(path("bench/", include("bench.site.urls")))

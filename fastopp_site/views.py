@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mimetypes
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
@@ -32,6 +33,10 @@ def uploaded_file(request: HttpRequest, path: str) -> FileResponse:
     The storage API resolves the path inside the upload folder (``../`` is refused), and
     the headers forbid sniffing, scripts and framing whatever the file contains.
     """
+    if settings.STORAGE_TYPE != "filesystem":
+        # Uploads are served by Django in development and production alike (platforms
+        # without a separate file server); on S3 the storage's own URLs are used instead.
+        raise Http404("No such file.")
     try:
         if not default_storage.exists(path):
             raise Http404("No such file.")

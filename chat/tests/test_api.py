@@ -12,10 +12,10 @@ from django.db import connections
 from django.test import AsyncClient
 
 from accounts.tests.factories import UserFactory
-from chat.fake_llm import FakeLLMServer
 from chat.llm.errors import ChatErrorCode
 from chat.models import Conversation, Message
 from chat.tests.helpers import assert_no_active_content, sse_events
+from devtools.fake_llm import FakeLLMServer
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -13,22 +13,15 @@ import httpx
 import pytest
 from django.conf import settings as django_settings
 
-from chat.fake_llm import FakeLLMServer
 from chat.llm.errors import ChatErrorCode
 from chat.models import Message
 from chat.tests.helpers import assert_no_active_content, parse_block
-from fastopp_site.testing import database_url_for_subprocess
+from devtools.databases import database_url_for_subprocess
+from devtools.fake_llm import FakeLLMServer
+from devtools.net import wait_until
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 BASE_DIR = Path(django_settings.BASE_DIR)
-
-
-def wait_for(condition: Any, *, timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        time.sleep(0.05)
 
 
 def csrf_session(client: httpx.Client, base: str) -> str:
@@ -58,9 +51,9 @@ def test_client_disconnect_closes_the_upstream(
                 if len(blocks) == 2:
                     break  # leave mid-answer: the context manager closes the connection
 
-    wait_for(lambda: fake_llm.state.disconnects == 1)
+    wait_until(lambda: fake_llm.state.disconnects == 1)
     assert fake_llm.state.completed_streams == 0
-    wait_for(lambda: Message.objects.filter(role="assistant").exists())
+    wait_until(lambda: Message.objects.filter(role="assistant").exists())
     answer = Message.objects.get(role="assistant")
     assert answer.status == Message.Status.INTERRUPTED
     assert answer.content.startswith("Here is")

@@ -1,33 +1,35 @@
-"""The process refuses to start with unsafe production settings, in one line."""
+"""The process refuses to start with unsafe production settings, in one line per problem.
+
+The settings module is evaluated in-process from a given environment (a fresh module
+namespace, nothing reloaded); one test per entry-point behaviour starts a real process.
+"""
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
-from pathlib import Path
+import types
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-STRONG_KEY = "k3Jq9vX2mN8pL4tR7wY1zA6cB5dE0fG-hI_jK2lM3nO4pQ5rS6tU7vW8xY9zA0bC"
-PREFIX = "FastOpp Django will not start:"
+from fastopp_site.startup import REFUSAL_PREFIX, settings_problems, startup_refuse_if_misconfigured
+from fastopp_site.tests.settings_env import (
+    ROOT,
+    STRONG_KEY,
+    environment_for_process,
+    settings_from,
+)
+
+
+def problems_with(**env: str) -> list[str]:
+    return settings_problems(values=settings_from(**env))
 
 
 def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in {"DEBUG", "SECRET_KEY", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    }
-    clean.update(
-        {"ENVIRONMENT": "development", "ALLOWED_HOSTS": "", "DATABASE_URL": "sqlite://:memory:"}
-    )
-    clean.update(env)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
-        env=clean,
+        env=environment_for_process(**env),
         capture_output=True,
         text=True,
         timeout=60,
@@ -40,61 +42,105 @@ def run_manage(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     ["", "changeme", "django-insecure-" + "x" * 60, "short-key", "a" * 64],
 )
 def test_production_refuses_missing_or_weak_secret_key(secret: str) -> None:
-    result = run_manage(
-        "check", ENVIRONMENT="production", SECRET_KEY=secret, ALLOWED_HOSTS="app.example.com"
+    problems = problems_with(
+        ENVIRONMENT="production", SECRET_KEY=secret, ALLOWED_HOSTS="app.example.com"
     )
-    assert result.returncode != 0
+    assert len(problems) == 1
+    assert "SECRET_KEY" in problems[0]
+
+
+def test_manage_py_refuses_in_one_line_and_a_failure_status() -> None:
+    result = run_manage(
+        "check", ENVIRONMENT="production", SECRET_KEY="changeme", ALLOWED_HOSTS="app.example.com"
+    )
+    assert result.returncode == 1
     lines = result.stderr.strip().splitlines()
     assert lines == [lines[0]]
-    assert lines[0].startswith(PREFIX)
+    assert lines[0].startswith(REFUSAL_PREFIX)
     assert "SECRET_KEY" in lines[0]
 
 
+def test_refusal_exits_with_every_problem_on_its_own_line(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    module = types.ModuleType("refused_settings")
+    vars(module).update(settings_from(ENVIRONMENT="production", BENCH_ENDPOINTS="true"))
+    monkeypatch.setitem(sys.modules, "refused_settings", module)
+    with pytest.raises(SystemExit) as exited:
+        startup_refuse_if_misconfigured(settings_module="refused_settings")
+    lines = str(exited.value.code).splitlines()
+    assert len(lines) == 3
+    assert all(line.startswith(REFUSAL_PREFIX) for line in lines)
+    assert ["SECRET_KEY" in lines[0], "ALLOWED_HOSTS" in lines[1]] == [True, True]
+    assert "BENCH_ENDPOINTS" in lines[2]
+
+
+def test_a_sound_configuration_passes_through(monkeypatch: pytest.MonkeyPatch) -> None:
+    module = types.ModuleType("sound_settings")
+    vars(module).update(settings_from())
+    monkeypatch.setitem(sys.modules, "sound_settings", module)
+    startup_refuse_if_misconfigured(settings_module="sound_settings")
+
+
 def test_production_refuses_empty_allowed_hosts() -> None:
-    result = run_manage("check", ENVIRONMENT="production", SECRET_KEY=STRONG_KEY)
-    assert result.returncode != 0
-    assert result.stderr.strip().startswith(PREFIX)
-    assert "ALLOWED_HOSTS" in result.stderr
+    problems = problems_with(ENVIRONMENT="production", SECRET_KEY=STRONG_KEY)
+    assert len(problems) == 1
+    assert "ALLOWED_HOSTS" in problems[0]
+
+
+def test_platform_host_names_count_as_allowed_hosts() -> None:
+    values = settings_from(ENVIRONMENT="production", SECRET_KEY=STRONG_KEY, FLY_APP_NAME="shop")
+    assert values["ALLOWED_HOSTS"] == ["shop.fly.dev"]
+    assert settings_problems(values=values) == []
 
 
 def test_debug_off_without_production_also_needs_a_secret_key() -> None:
-    result = run_manage("check", DEBUG="false", ALLOWED_HOSTS="localhost")
-    assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    problems = problems_with(DEBUG="false", ALLOWED_HOSTS="localhost")
+    assert len(problems) == 1
+    assert "SECRET_KEY" in problems[0]
 
 
-def test_production_forces_debug_off_and_passes_deploy_checks() -> None:
-    result = run_manage(
-        "shell",
-        "-c",
-        "from django.conf import settings; print(settings.DEBUG)",
+def test_bench_endpoints_are_refused_in_production() -> None:
+    problems = problems_with(
+        ENVIRONMENT="production",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="app.example.com",
+        BENCH_ENDPOINTS="true",
+    )
+    assert problems == ["BENCH_ENDPOINTS is for local benchmarks; unset it in production."]
+    assert problems_with(BENCH_ENDPOINTS="true") == []
+
+
+def test_unknown_storage_type_is_refused() -> None:
+    assert problems_with(STORAGE_TYPE="ftp") == ["STORAGE_TYPE must be 'filesystem' or 's3'."]
+
+
+def test_database_pool_needs_psycopg_3(monkeypatch: pytest.MonkeyPatch) -> None:
+    values = settings_from(
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/shop", DATABASE_POOL="true"
+    )
+    assert values["DATABASES"]["default"]["OPTIONS"]["pool"]["max_size"] == 10
+    monkeypatch.setattr("importlib.util.find_spec", lambda name: None)
+    [problem] = settings_problems(values=values)
+    assert "DATABASE_POOL=true needs psycopg 3" in problem
+
+
+def test_production_forces_debug_off() -> None:
+    values = settings_from(
         ENVIRONMENT="production",
         DEBUG="true",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="app.example.com",
     )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "False"
-
-    deploy = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        ENVIRONMENT="production",
-        SECRET_KEY=STRONG_KEY,
-        ALLOWED_HOSTS="app.example.com",
-        SECURE_HSTS_PRELOAD="true",
-    )
-    assert deploy.returncode == 0, deploy.stdout + deploy.stderr
+    assert values["DEBUG"] is False
+    assert settings_problems(values=values) == []
 
 
 def test_bad_database_url_is_one_clear_line() -> None:
-    result = run_manage("check", DATABASE_URL="mysql://u:secretpw@h/db")
-    assert result.returncode != 0
-    assert result.stderr.strip().startswith(PREFIX)
-    assert "DATABASE_URL" in result.stderr
-    assert "secretpw" not in result.stderr
+    problems = problems_with(DATABASE_URL="mysql://u:secretpw@h/db")
+    assert len(problems) == 1
+    assert "DATABASE_URL" in problems[0]
+    assert "secretpw" not in problems[0]
 
 
 def test_unreachable_database_is_reported_without_the_password() -> None:
@@ -107,24 +153,7 @@ def test_unreachable_database_is_reported_without_the_password() -> None:
 
 
 def test_development_starts_with_no_configuration() -> None:
-    result = run_manage("check")
-    assert result.returncode == 0, result.stderr
-
-
-def test_deploy_checks_still_see_the_projects_security_middleware() -> None:
-    # With HSTS off, Django's own W004 must still fire although MIDDLEWARE lists subclasses.
-    deploy = run_manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        ENVIRONMENT="production",
-        SECRET_KEY=STRONG_KEY,
-        ALLOWED_HOSTS="app.example.com",
-        SECURE_HSTS_SECONDS="0",
-    )
-    assert deploy.returncode != 0
-    assert "security.W004" in deploy.stderr + deploy.stdout
+    assert problems_with() == []
 
 
 def test_health_answers_503_when_the_database_is_down() -> None:

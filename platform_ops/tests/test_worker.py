@@ -16,7 +16,7 @@ from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from core.tasks import TaskResultStatus
-from fastopp_site.testing import database_url_for_subprocess
+from devtools.databases import database_url_for_subprocess
 from platform_ops.models import WorkerHeartbeat
 from platform_ops.tests.worker_tasks import EXECUTIONS_TABLE, hang_first_time, record_execution
 

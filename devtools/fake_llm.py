@@ -2,7 +2,7 @@
 
 Tests and benchmarks talk to it over loopback instead of paying for a real model::
 
-    python -m chat.fake_llm --port 8765 --latency 2 --tokens-per-second 50
+    python -m devtools.fake_llm --port 8765 --latency 2 --tokens-per-second 50
 
 Faults are chosen per request through the model name (or an ``X-Fake-Fault`` header):
 
@@ -28,7 +28,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import socket
 import threading
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -36,6 +35,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
+
+from devtools.net import free_port, wait_until
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -269,13 +270,6 @@ async def _lifespan(receive: Receive, send: Send) -> None:
             return
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 class FakeLLMServer:
     """The app on uvicorn in a background thread; ``with FakeLLMServer(...) as server:``."""
 
@@ -300,11 +294,13 @@ class FakeLLMServer:
 
     def start(self) -> FakeLLMServer:
         self._thread.start()
-        deadline = time.monotonic() + 10
-        while not self._server.started:
-            if time.monotonic() > deadline or not self._thread.is_alive():
-                raise RuntimeError("fake LLM server did not start")
-            time.sleep(0.02)
+        wait_until(
+            lambda: self._server.started or not self._thread.is_alive(),
+            what="fake LLM server started",
+            interval=0.02,
+        )
+        if not self._server.started:
+            raise RuntimeError("fake LLM server did not start")
         return self
 
     def stop(self) -> None:

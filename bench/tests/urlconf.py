@@ -8,5 +8,5 @@ from fastopp_site.urls import urlpatterns as site_urlpatterns
 
 urlpatterns: list[URLPattern | URLResolver] = [
     *site_urlpatterns,
-    path("bench/", include("fastopp_site.bench_urls")),
+    path("bench/", include("bench.site.urls")),
 ]

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import URLPattern, path
 
-from fastopp_site import bench_views
+from bench.site import views as bench_views
 
 urlpatterns: list[URLPattern] = [
     path("chat-blocking", bench_views.chat_blocking, name="bench_chat_blocking"),

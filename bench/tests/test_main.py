@@ -1,8 +1,7 @@
-"""`make bench-quick`'s code path on a tiny plan: the harness must keep working."""
+"""`make bench-quick`'s code path (bench.__main__.run) on a tiny plan: the harness still works."""
 
 from __future__ import annotations
 
-import argparse
 import json
 from dataclasses import replace
 from pathlib import Path
@@ -11,10 +10,9 @@ import pytest
 from django.db import connection
 
 from bench.__main__ import run
-from bench.probe import loopback_only
 from bench.scenarios import TINY
 from bench.stack import postgres_drop
-from fastopp_site.testing import database_url_for_subprocess
+from devtools.databases import database_url_for_subprocess
 
 
 @pytest.mark.slow
@@ -69,18 +67,3 @@ def test_tiny_long_query_scenario_runs_on_postgresql(
     assert s3["pool"][0]["long_queries"] == {"HTTP 200": plan.pool_users}
     assert "## S3 Long queries" in (tmp_path / "results.md").read_text()
     assert (tmp_path / "s3_long_queries.png").read_bytes().startswith(b"\x89PNG")
-
-
-@pytest.mark.parametrize(
-    "url", ["http://127.0.0.1:8000/", "http://localhost:8000", "http://[::1]:8000"]
-)
-def test_probe_accepts_loopback_servers(url: str) -> None:
-    assert loopback_only(url) == url.rstrip("/")
-
-
-@pytest.mark.parametrize(
-    "url", ["http://10.0.0.5:8000", "https://example.com", "http://127.0.0.1.nip.io"]
-)
-def test_probe_refuses_anything_but_loopback(url: str) -> None:
-    with pytest.raises(argparse.ArgumentTypeError):
-        loopback_only(url)

@@ -14,10 +14,13 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from bench.site.blocking_llm import llm_complete_blocking
 from catalog.reports.errors import ReportError
 from catalog.reports.parameters import ReportParameters
 from catalog.reports.services import report_run_inline
-from chat.llm import ChatMessage, LLMConfig, LLMError, llm_complete_blocking
+from chat.llm.config import LLMConfig
+from chat.llm.errors import LLMError
+from chat.llm.messages import ChatMessage
 
 MAX_SLEEP_SECONDS = 30.0
 

@@ -2,14 +2,13 @@
 
 Every value comes from one env reader (django-environ), with a `.env` file in the
 project root read when present. Each setting has a safe development default, so a
-fresh clone runs with no configuration; production refuses to start when a value
-that protects users is missing.
+fresh clone runs with no configuration. This module never exits: a value that would
+be unsafe in production is left as given, and fastopp_site.startup (called by the entry
+points) refuses to start on it.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -17,16 +16,11 @@ import environ
 
 from fastopp_site.dburl import DatabaseUrlError, database_url_normalize
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 env = environ.Env()
 if (BASE_DIR / ".env").is_file():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
-
-
-def _refuse_to_start(message: str) -> None:
-    # One line on stderr and a non-zero exit: a traceback would bury the fix.
-    sys.exit(f"FastOpp Django will not start: {message}")
 
 
 # --- Environment ---------------------------------------------------------------
@@ -34,31 +28,9 @@ ENVIRONMENT = env.str("ENVIRONMENT", default="development").lower()
 IS_PRODUCTION = ENVIRONMENT == "production"
 DEBUG = env.bool("DEBUG", default=not IS_PRODUCTION) and not IS_PRODUCTION
 
-# FastOpp's samples ship these; a key anyone can read signs nobody's sessions.
-_KNOWN_WEAK_SECRET_KEYS = {
-    "",
-    "changeme",
-    "change-me",
-    "secret",
-    "your-secret-key",
-    "your-secret-key-here",
-    "dev-secret-key",
-    "development-secret-key",
-}
 _DEV_SECRET_KEY = "django-insecure-development-only-key-never-use-this-in-production-0123"  # noqa: S105 (DEBUG only)
 SECRET_KEY = env.str("SECRET_KEY", default="")
-if not DEBUG:
-    if (
-        SECRET_KEY.lower() in _KNOWN_WEAK_SECRET_KEYS
-        or SECRET_KEY.startswith("django-insecure")
-        or len(SECRET_KEY) < 50
-        or len(set(SECRET_KEY)) < 5
-    ):
-        _refuse_to_start(
-            "set SECRET_KEY to a random value of 50+ characters "
-            '(python -c "import secrets; print(secrets.token_urlsafe(50))" prints one).'
-        )
-elif not SECRET_KEY:
+if DEBUG and not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET_KEY
 
 # Hosts: platforms publish their public host name in env vars; trust those too.
@@ -73,10 +45,6 @@ _PLATFORM_HOSTS = {
 for _var, _pattern in _PLATFORM_HOSTS.items():
     if env.str(_var, default=""):
         ALLOWED_HOSTS.append(_pattern.format(env.str(_var)))
-if not DEBUG and not ALLOWED_HOSTS:
-    _refuse_to_start(
-        "set ALLOWED_HOSTS to the site's host names, e.g. ALLOWED_HOSTS=app.example.com."
-    )
 
 CSRF_TRUSTED_ORIGINS: list[str] = env.list(
     "CSRF_TRUSTED_ORIGINS",
@@ -95,8 +63,6 @@ CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=30)
 # The benchmark's comparison endpoints under /bench/ (a deliberately blocking LLM view, a
 # sleeping query): `make bench` turns them on for its own loopback servers, nothing else may.
 BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
-if BENCH_ENDPOINTS and IS_PRODUCTION:
-    _refuse_to_start("BENCH_ENDPOINTS is for local benchmarks; unset it in production.")
 
 # --- Applications --------------------------------------------------------------
 INSTALLED_APPS = [
@@ -108,6 +74,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "fastopp_site.apps.StaticFilesConfig",
+    "fastopp_site.apps.SiteConfig",
     "django.contrib.humanize",
     "django_htmx",
     "ninja",
@@ -160,12 +127,17 @@ TEMPLATES = [
 
 # --- Database ------------------------------------------------------------------
 _DEFAULT_DATABASE_URL = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+# Why DATABASE_URL cannot be used ("" when it can); the URL itself may hold a password,
+# so only this message is kept.
+DATABASE_URL_PROBLEM = ""
 try:
     _database_url = database_url_normalize(
         url=env.str("DATABASE_URL", default=_DEFAULT_DATABASE_URL), base_dir=BASE_DIR
     )
 except DatabaseUrlError as exc:
-    _refuse_to_start(f"{exc}.")
+    DATABASE_URL_PROBLEM = str(exc)
+    # A placeholder nobody connects to: the entry points refuse to start first.
+    _database_url = "sqlite://:memory:"
 _database: dict[str, Any] = env.db_url_config(_database_url)
 
 if _database["ENGINE"] == "django.db.backends.sqlite3":
@@ -189,10 +161,6 @@ else:
     # Optional: psycopg 3's pool (pip install "psycopg[binary,pool]"); docs/COMPARISON.md
     # (S2, S3) has what it changes.
     if env.bool("DATABASE_POOL", default=False):
-        if importlib.util.find_spec("psycopg_pool") is None:
-            _refuse_to_start(
-                'DATABASE_POOL=true needs psycopg 3: pip install "psycopg[binary,pool]".'
-            )
         _database["CONN_MAX_AGE"] = 0
         _database["OPTIONS"]["pool"] = {
             "min_size": env.int("DATABASE_POOL_MIN", default=2),
@@ -232,8 +200,6 @@ if not MEDIA_ROOT.is_absolute():
     MEDIA_ROOT = (BASE_DIR / MEDIA_ROOT).resolve()
 
 STORAGE_TYPE = env.str("STORAGE_TYPE", default="filesystem").lower()
-if STORAGE_TYPE not in {"filesystem", "s3"}:
-    _refuse_to_start("STORAGE_TYPE must be 'filesystem' or 's3'.")
 
 _default_storage: dict[str, Any] = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",

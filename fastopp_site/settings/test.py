@@ -1,0 +1,9 @@
+"""The test suite's settings (pytest.ini): the project's own, with what tests never need.
+
+Values that depend on the test (upload folders under tmp_path) stay in conftest.py.
+"""
+
+from fastopp_site.settings import *  # noqa: F403 (the project's settings, then the changes)
+
+# Real hashing costs ~0.3 s per password; tests check behaviour, not hash strength.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
