@@ -7,11 +7,10 @@ import uuid
 
 import pytest
 from django.test import Client
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from accounts.tests.factories import StaffFactory
 from core.tasks import TaskResultStatus
+from platform_ops.tests.factories import TaskResultFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -24,16 +23,7 @@ def _ops_token(settings):
 
 
 def _task(queue: str, status: str, **fields):
-    return DBTaskResult.objects.create(
-        task_path="platform_ops.tasks.demo_init",
-        queue_name=queue,
-        backend_name="default",
-        status=status,
-        args_kwargs={"args": [], "kwargs": {}},
-        run_after=timezone.now(),
-        worker_ids=["w1"],
-        **fields,
-    )
+    return TaskResultFactory.create(queue_name=queue, status=status, worker_ids=["w1"], **fields)
 
 
 def test_task_status_unknown_and_malformed_ids_are_404(client):

@@ -21,6 +21,7 @@ from core.tasks import TaskResultStatus
 from platform_ops.management.commands import run_worker
 from platform_ops.models import WorkerHeartbeat
 from platform_ops.services.workers import worker_heartbeat_beat
+from platform_ops.tests.factories import TaskResultFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -87,15 +88,8 @@ class Harness:
 
 
 def _running_task(worker_id: str) -> DBTaskResult[..., Any]:
-    return DBTaskResult.objects.create(
-        task_path="platform_ops.tasks.demo_init",
-        queue_name="ops",
-        backend_name="default",
-        status=TaskResultStatus.RUNNING,
-        args_kwargs={"args": [], "kwargs": {}},
-        run_after=timezone.now(),
-        started_at=timezone.now(),
-        worker_ids=[worker_id],
+    return TaskResultFactory.create(
+        status=TaskResultStatus.RUNNING, started_at=timezone.now(), worker_ids=[worker_id]
     )
 
 

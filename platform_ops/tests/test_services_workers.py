@@ -10,11 +10,11 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django.utils.module_loading import import_string
-from django_tasks_db.models import DBTaskResult
 
 from core.tasks import TaskResultStatus
 from platform_ops.models import WorkerHeartbeat
 from platform_ops.services.workers import WORKER_LOST_EXCEPTION, WorkerLost, tasks_recover
+from platform_ops.tests.factories import TaskResultFactory
 
 
 def _run(*args, **kwargs) -> str:
@@ -24,13 +24,8 @@ def _run(*args, **kwargs) -> str:
 
 
 def _running_task(*, worker_ids: list[str], started_ago: float):
-    return DBTaskResult.objects.create(
-        task_path="platform_ops.tasks.demo_init",
-        queue_name="ops",
-        backend_name="default",
+    return TaskResultFactory.create(
         status=TaskResultStatus.RUNNING,
-        args_kwargs={"args": [], "kwargs": {}},
-        run_after=timezone.now(),
         started_at=timezone.now() - timedelta(seconds=started_ago),
         worker_ids=worker_ids,
     )

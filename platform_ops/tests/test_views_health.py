@@ -5,23 +5,16 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from platform_ops.models import WorkerHeartbeat
 from platform_ops.selectors import health
+from platform_ops.tests.factories import TaskResultFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _ready_task(**fields):
-    return DBTaskResult.objects.create(
-        task_path="platform_ops.tasks.demo_init",
-        queue_name="ops",
-        backend_name="default",
-        args_kwargs={"args": [], "kwargs": {}},
-        run_after=timezone.now(),
-        **fields,
-    )
+    return TaskResultFactory.create(**fields)
 
 
 def test_liveness_probes_are_cheap_and_public(client, django_assert_num_queries):

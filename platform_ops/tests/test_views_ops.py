@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from accounts.tests.factories import StaffFactory
 from core.tasks import TaskResultStatus
+from platform_ops.tests.factories import TaskResultFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _ready_task(**fields):
-    return DBTaskResult.objects.create(
-        task_path="platform_ops.tasks.demo_init",
-        queue_name="ops",
-        backend_name="default",
-        args_kwargs={"args": [], "kwargs": {}},
-        run_after=timezone.now(),
-        **fields,
-    )
+    return TaskResultFactory.create(**fields)
 
 
 def test_ops_page_shows_platform_queue_and_recent_tasks(client, settings):
