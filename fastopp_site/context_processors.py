@@ -9,6 +9,5 @@ from django.http import HttpRequest
 def site(request: HttpRequest) -> dict[str, Any]:
     return {
         "minimal_mode": settings.MINIMAL_MODE,
-        "chat_offline": not settings.OPENROUTER_API_KEY,
         "environment": settings.ENVIRONMENT,
     }

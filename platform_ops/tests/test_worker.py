@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -17,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core.tasks import TaskResultStatus
 from devtools.databases import database_url_for_subprocess
+from devtools.net import wait_until
 from platform_ops.models import WorkerHeartbeat
 from platform_ops.tests.worker_tasks import EXECUTIONS_TABLE, hang_first_time, record_execution
 
@@ -33,15 +33,6 @@ def _database_url() -> str:
             "run with TEST_DATABASE_NAME=/tmp/some-file.sqlite3 to include this test"
         )
     return url
-
-
-def _wait_for(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"gave up waiting for {what}")
 
 
 @pytest.fixture
@@ -87,13 +78,23 @@ def test_task_of_a_sigkilled_worker_is_requeued_and_run_again(start_worker, tmp_
     marker = tmp_path / "attempt"
     result = hang_first_time.enqueue(marker=str(marker))
     start_worker()
-    _wait_for(lambda: marker.exists() and _status(result.id) == "RUNNING", "the task to start")
+    wait_until(
+        lambda: marker.exists() and _status(result.id) == "RUNNING",
+        what="the task to start",
+        timeout=WAIT_SECONDS,
+        interval=0.2,
+    )
 
     child_pid = WorkerHeartbeat.objects.get(stopped_at__isnull=True).pid
     assert child_pid is not None
     os.kill(child_pid, signal.SIGKILL)
 
-    _wait_for(lambda: _status(result.id) == "SUCCESSFUL", "the task to be recovered")
+    wait_until(
+        lambda: _status(result.id) == "SUCCESSFUL",
+        what="the task to be recovered",
+        timeout=WAIT_SECONDS,
+        interval=0.2,
+    )
     task = DBTaskResult.objects.get(pk=result.id)
     assert task.return_value == "done"
     assert len(task.worker_ids) == 2  # killed once, then run by the restarted worker
@@ -123,7 +124,7 @@ def test_four_workers_run_1000_tasks_exactly_once(start_worker):
             pk__in=ids, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
         ).exists()
 
-    _wait_for(done, "the queue to drain")
+    wait_until(done, what="the queue to drain", timeout=WAIT_SECONDS, interval=0.2)
     assert (
         DBTaskResult.objects.filter(pk__in=ids, status=TaskResultStatus.SUCCESSFUL).count() == 1000
     )

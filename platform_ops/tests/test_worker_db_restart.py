@@ -10,7 +10,6 @@ import glob
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,8 @@ from django.conf import settings as django_settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
+from devtools.net import free_port, wait_until
+
 pytestmark = [pytest.mark.slow]
 
 WAIT_SECONDS = 90
@@ -36,12 +37,6 @@ def _postgres_bindir() -> Path | None:
         return Path(found).parent
     candidates = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
     return Path(candidates[-1]).parent if candidates else None
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @dataclass
@@ -88,7 +83,7 @@ def cluster() -> Iterator[Cluster]:
     datadir = Path(tempfile.mkdtemp(prefix="fastopp-pg-"))
     if os.geteuid() == 0:
         shutil.chown(datadir, "postgres", "postgres")
-    cluster = Cluster(bindir=bindir, datadir=datadir, port=_free_port())
+    cluster = Cluster(bindir=bindir, datadir=datadir, port=free_port())
     try:
         _as_owner([str(bindir / "initdb"), "-D", str(datadir), "-U", "postgres", "-A", "trust"])
         cluster.start()
@@ -125,15 +120,13 @@ def _enqueue(cluster: Cluster, key: int) -> str:
 
 
 def _wait_for(condition: Callable[[], bool], what: str) -> None:
-    deadline = time.monotonic() + WAIT_SECONDS
-    while time.monotonic() < deadline:
+    def holds() -> bool:
         try:
-            if condition():
-                return
+            return condition()
         except psycopg2.OperationalError:
-            pass  # the server is still coming back
-        time.sleep(0.3)
-    pytest.fail(f"gave up waiting for {what}")
+            return False  # the server is still coming back
+
+    wait_until(holds, what=what, timeout=WAIT_SECONDS, interval=0.3)
 
 
 def test_worker_survives_a_postgresql_restart(cluster: Cluster, tmp_path: Path) -> None:
