@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.db import connection
 
@@ -10,7 +12,9 @@ from devtools.net import free_port
 
 
 @pytest.mark.django_db
-def test_subprocess_url_names_this_workers_own_test_database(worker_id: str) -> None:
+def test_subprocess_url_names_this_workers_own_test_database() -> None:
+    # Read from the environment, not xdist's fixture: the test also runs without xdist.
+    worker_id = os.environ.get("PYTEST_XDIST_WORKER", "master")
     url = database_url_for_subprocess()
     if url is None:
         assert connection.vendor == "sqlite"  # in-memory: no other process can open it
