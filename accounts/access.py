@@ -158,10 +158,15 @@ def user_roles(*, user: User | AnonymousUser) -> list[Role]:
     return sorted(role for role in Role if role.value in names)
 
 
+def user_acting_roles(*, user: User | AnonymousUser) -> frozenset[Role]:
+    """The roles a user acts in: an active staff member's groups; a superuser acts in all."""
+    if not user_is_staff(user=user):
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Role)
+    return frozenset(user_roles(user=user))
+
+
 def user_has_role(*, user: User | AnonymousUser, roles: Iterable[Role]) -> bool:
     """Active staff holding one of ``roles``; a superuser holds every role."""
-    if not user_is_staff(user=user):
-        return False
-    if user.is_superuser:
-        return True
-    return user.groups.filter(name__in=[role.value for role in roles]).exists()
+    return not user_acting_roles(user=user).isdisjoint(roles)

@@ -15,6 +15,7 @@ from accounts.access import (
     caller_aresolve,
     caller_resolve,
     csrf_passes,
+    user_acting_roles,
     user_has_role,
     user_is_staff,
     user_roles,
@@ -141,3 +142,9 @@ def test_user_roles_lists_group_roles_sorted() -> None:
 
     assert user_roles(user=user) == [Role.MARKETING, Role.SUPPORT]
     assert user_roles(user=AnonymousUser()) == []
+
+
+def test_acting_roles_are_the_staff_groups_or_every_role_for_a_superuser() -> None:
+    assert user_acting_roles(user=StaffFactory.create(roles=["sales"])) == {Role.SALES}
+    assert user_acting_roles(user=UserFactory.create(roles=["sales"])) == frozenset()
+    assert user_acting_roles(user=SuperuserFactory.create()) == frozenset(Role)

@@ -124,10 +124,6 @@ def _retry_delay(attempt: int, response: httpx.Response | None) -> float:
 
 
 class OpenAIBackend(BaseLLMBackend):
-    def __init__(self, *, config: LLMConfig, client: httpx.AsyncClient | None = None) -> None:
-        super().__init__(config=config)
-        self._client = client  # None: this event loop's pooled client
-
     @property
     def model_label(self) -> str:
         return self.config.model
@@ -135,7 +131,7 @@ class OpenAIBackend(BaseLLMBackend):
     async def _open(self, payload: dict[str, Any], *, stream: bool) -> httpx.Response:
         """Send the request, retrying 429/502/503 and connection failures; nothing was shown yet."""
         config = self.config
-        client = self._client or loop_client_get()
+        client = loop_client_get()  # this loop's pooled one, or a scoped_client's
         request = client.build_request(
             "POST",
             completions_url(config=config),

@@ -13,6 +13,7 @@ from chat.llm.backends.openai import OpenAIBackend
 from chat.llm.config import LLMConfig
 from chat.llm.errors import ChatErrorCode, LLMError
 from chat.llm.messages import ChatMessage
+from chat.llm.pool import scoped_client
 
 BASE = "https://llm.test/api/v1"
 CONFIG = LLMConfig(
@@ -42,8 +43,8 @@ def delta(text: str) -> str:
 
 
 async def collect() -> list[str]:
-    async with httpx.AsyncClient() as client:
-        backend = OpenAIBackend(config=CONFIG, client=client)
+    async with scoped_client():
+        backend = OpenAIBackend(config=CONFIG)
         return [piece async for piece in backend.stream(messages=MESSAGES)]
 
 
@@ -141,8 +142,8 @@ async def test_complete_returns_the_message_and_classifies_errors() -> None:
     route = respx.post(f"{BASE}/chat/completions").mock(
         return_value=httpx.Response(200, json={"choices": [{"message": {"content": "**hi**"}}]})
     )
-    async with httpx.AsyncClient() as client:
-        backend = OpenAIBackend(config=CONFIG, client=client)
+    async with scoped_client():
+        backend = OpenAIBackend(config=CONFIG)
         assert await backend.complete(messages=MESSAGES) == "**hi**"
         assert route.calls.last.request.read().count(b'"stream":false') == 1
 
