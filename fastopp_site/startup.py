@@ -3,6 +3,10 @@
 The settings module only reads values; `settings_problems` says what is wrong with them,
 and the entry points (manage.py, asgi.py, wsgi.py) call `startup_refuse_if_misconfigured`,
 which prints the problems and exits before Django loads anything else.
+
+Some values matter only to a process that answers HTTP: ALLOWED_HOSTS. The task worker,
+the release command (migrate) and other management commands serve no request, and a
+worker service on Railway or Fly has no public host name to list, so they start without it.
 """
 
 from __future__ import annotations
@@ -10,10 +14,13 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 REFUSAL_PREFIX = "FastOpp Django will not start:"
+
+# The manage.py commands that serve HTTP (daphne's runserver keeps Django's name).
+HTTP_COMMANDS = frozenset({"runserver", "testserver"})
 
 # FastOpp's samples ship these; a key anyone can read signs nobody's sessions.
 KNOWN_WEAK_SECRET_KEYS = frozenset(
@@ -30,8 +37,11 @@ KNOWN_WEAK_SECRET_KEYS = frozenset(
 )
 
 
-def settings_problems(*, values: Mapping[str, Any]) -> list[str]:
-    """Every reason the settings in `values` (a settings module's names) must not start a site."""
+def settings_problems(*, values: Mapping[str, Any], serves_http: bool = True) -> list[str]:
+    """Every reason the settings in `values` (a settings module's names) must not start.
+
+    `serves_http` is False for processes that answer no request (worker, migrate).
+    """
     problems: list[str] = []
     debug = bool(values["DEBUG"])
     if not debug and _secret_key_is_weak(key=str(values["SECRET_KEY"])):
@@ -39,7 +49,7 @@ def settings_problems(*, values: Mapping[str, Any]) -> list[str]:
             "set SECRET_KEY to a random value of 50+ characters "
             '(python -c "import secrets; print(secrets.token_urlsafe(50))" prints one).'
         )
-    if not debug and not values["ALLOWED_HOSTS"]:
+    if serves_http and not debug and not values["ALLOWED_HOSTS"]:
         problems.append(
             "set ALLOWED_HOSTS to the site's host names, e.g. ALLOWED_HOSTS=app.example.com."
         )
@@ -55,12 +65,17 @@ def settings_problems(*, values: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def startup_refuse_if_misconfigured(*, settings_module: str) -> None:
+def startup_serves_http(*, argv: Sequence[str]) -> bool:
+    """Whether `manage.py` with these arguments will answer HTTP requests."""
+    return len(argv) > 1 and argv[1] in HTTP_COMMANDS
+
+
+def startup_refuse_if_misconfigured(*, settings_module: str, serves_http: bool = True) -> None:
     """Exit with one line per problem when the settings module's values are unsafe."""
     # The module itself, not django.conf.settings: Django would raise its own traceback
     # for an empty SECRET_KEY before this could explain the fix.
     module = importlib.import_module(settings_module)
-    problems = settings_problems(values=vars(module))
+    problems = settings_problems(values=vars(module), serves_http=serves_http)
     if problems:
         # A traceback would bury the fix; sys.exit with a message exits with status 1.
         sys.exit("\n".join(f"{REFUSAL_PREFIX} {problem}" for problem in problems))
