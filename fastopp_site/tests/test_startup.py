@@ -17,8 +17,8 @@ import pytest
 from fastopp_site.startup import (
     REFUSAL_PREFIX,
     settings_problems,
+    startup_process_kind,
     startup_refuse_if_misconfigured,
-    startup_serves_http,
 )
 from fastopp_site.tests.settings_env import (
     ROOT,
@@ -185,33 +185,41 @@ def test_health_answers_503_when_the_database_is_down() -> None:
 
 def test_only_the_web_process_needs_allowed_hosts() -> None:
     values = settings_from(ENVIRONMENT="production", SECRET_KEY=STRONG_KEY)
-    assert settings_problems(values=values, serves_http=False) == []
-    [problem] = settings_problems(values=values, serves_http=True)
+    assert settings_problems(values=values, process="command") == []
+    [problem] = settings_problems(values=values, process="web")
     assert "ALLOWED_HOSTS" in problem
 
 
 def test_processes_without_http_still_refuse_a_weak_secret_key() -> None:
     values = settings_from(ENVIRONMENT="production", SECRET_KEY="changeme")
-    [problem] = settings_problems(values=values, serves_http=False)
+    [problem] = settings_problems(values=values, process="command")
     assert "SECRET_KEY" in problem
 
 
+def test_the_build_step_needs_no_secrets() -> None:
+    # A platform's builder (Docker, buildpacks) runs collectstatic without the app's secrets.
+    values = settings_from(ENVIRONMENT="production")
+    assert settings_problems(values=values, process="build") == []
+    bench = settings_from(ENVIRONMENT="production", BENCH_ENDPOINTS="true")
+    assert len(settings_problems(values=bench, process="build")) == 1
+
+
 @pytest.mark.parametrize(
-    ("argv", "serves_http"),
+    ("argv", "kind"),
     [
-        (["manage.py", "runserver"], True),
-        (["manage.py", "runserver", "0.0.0.0:8000", "--noreload"], True),
-        (["manage.py", "testserver", "demo.json"], True),
-        (["manage.py", "run_worker", "--queue-name", "*"], False),
-        (["manage.py", "migrate", "--noinput"], False),
-        (["manage.py", "collectstatic", "--noinput"], False),
-        (["manage.py", "loaddemo"], False),
-        (["manage.py", "help", "runserver"], False),
-        (["manage.py"], False),
+        (["manage.py", "runserver"], "web"),
+        (["manage.py", "runserver", "0.0.0.0:8000", "--noreload"], "web"),
+        (["manage.py", "testserver", "demo.json"], "web"),
+        (["manage.py", "run_worker", "--queue-name", "*"], "command"),
+        (["manage.py", "migrate", "--noinput"], "command"),
+        (["manage.py", "loaddemo"], "command"),
+        (["manage.py", "help", "runserver"], "command"),
+        (["manage.py"], "command"),
+        (["manage.py", "collectstatic", "--noinput"], "build"),
     ],
 )
-def test_manage_py_knows_which_commands_serve_http(argv: list[str], serves_http: bool) -> None:
-    assert startup_serves_http(argv=argv) is serves_http
+def test_manage_py_knows_what_each_command_does(argv: list[str], kind: str) -> None:
+    assert startup_process_kind(argv=argv) == kind
 
 
 class Refused(Exception):
@@ -237,16 +245,22 @@ def test_asgi_and_wsgi_check_allowed_hosts(
 ) -> None:
     with pytest.raises(Refused):
         runpy.run_path(str(ROOT / entry_point))
-    assert [call["serves_http"] for call in entry_point_calls] == [True]
+    assert [call["process"] for call in entry_point_calls] == ["web"]
 
 
 @pytest.mark.parametrize(
-    ("command", "serves_http"),
-    [("runserver", True), ("run_worker", False), ("migrate", False), ("check", False)],
+    ("command", "kind"),
+    [
+        ("runserver", "web"),
+        ("run_worker", "command"),
+        ("migrate", "command"),
+        ("check", "command"),
+        ("collectstatic", "build"),
+    ],
 )
 def test_manage_py_checks_allowed_hosts_for_runserver_only(
     command: str,
-    serves_http: bool,
+    kind: str,
     entry_point_calls: list[dict[str, object]],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -254,11 +268,11 @@ def test_manage_py_checks_allowed_hosts_for_runserver_only(
     monkeypatch.setattr(sys, "argv", ["manage.py", command])
     with pytest.raises(Refused):
         main()
-    assert [call["serves_http"] for call in entry_point_calls] == [serves_http]
+    assert [call["process"] for call in entry_point_calls] == [kind]
 
 
 @pytest.mark.slow
-def test_release_and_worker_start_in_production_without_allowed_hosts(tmp_path: Path) -> None:
+def test_build_release_and_worker_start_in_production_without_allowed_hosts(tmp_path: Path) -> None:
     env = {
         "ENVIRONMENT": "production",
         "SECRET_KEY": STRONG_KEY,
@@ -269,6 +283,9 @@ def test_release_and_worker_start_in_production_without_allowed_hosts(tmp_path: 
     worker = run_manage("run_worker", "--batch", "--interval", "0.1", **env)
     assert worker.returncode == 0, worker.stderr
     assert REFUSAL_PREFIX not in worker.stderr
+    # The build step, on a builder with no secrets (a dry run: the repository stays as it is).
+    build = run_manage("collectstatic", "--noinput", "--dry-run", ENVIRONMENT="production")
+    assert build.returncode == 0, build.stderr
     web = run_manage("runserver", "--noreload", **env)
     assert web.returncode == 1
     assert web.stderr.strip() == f"{REFUSAL_PREFIX} " + (
