@@ -3,6 +3,12 @@
 The settings module only reads values; `settings_problems` says what is wrong with them,
 and the entry points (manage.py, asgi.py, wsgi.py) call `startup_refuse_if_misconfigured`,
 which prints the problems and exits before Django loads anything else.
+
+What a process needs depends on what it does (`ProcessKind`). Only a process that
+answers HTTP needs ALLOWED_HOSTS: the task worker, the release command (migrate) and other
+management commands serve no request, and a worker service on Railway or Fly has no public
+host name to list. A build step (collectstatic) also signs nothing, and a platform's
+builder has no secrets, so it needs no SECRET_KEY either.
 """
 
 from __future__ import annotations
@@ -10,10 +16,16 @@ from __future__ import annotations
 import importlib
 import importlib.util
 import sys
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Mapping, Sequence
+from typing import Any, Literal
 
 REFUSAL_PREFIX = "FastOpp Django will not start:"
+
+ProcessKind = Literal["web", "command", "build"]
+# The manage.py commands that serve HTTP (daphne's runserver keeps Django's name).
+HTTP_COMMANDS = frozenset({"runserver", "testserver"})
+# The ones that only write files from the code, at build time.
+BUILD_COMMANDS = frozenset({"collectstatic"})
 
 # FastOpp's samples ship these; a key anyone can read signs nobody's sessions.
 KNOWN_WEAK_SECRET_KEYS = frozenset(
@@ -30,16 +42,17 @@ KNOWN_WEAK_SECRET_KEYS = frozenset(
 )
 
 
-def settings_problems(*, values: Mapping[str, Any]) -> list[str]:
-    """Every reason the settings in `values` (a settings module's names) must not start a site."""
+def settings_problems(*, values: Mapping[str, Any], process: ProcessKind = "web") -> list[str]:
+    """Every reason the settings in `values` (a settings module's names) must not start
+    a process of this kind (the default, "web", checks everything)."""
     problems: list[str] = []
     debug = bool(values["DEBUG"])
-    if not debug and _secret_key_is_weak(key=str(values["SECRET_KEY"])):
+    if process != "build" and not debug and _secret_key_is_weak(key=str(values["SECRET_KEY"])):
         problems.append(
             "set SECRET_KEY to a random value of 50+ characters "
             '(python -c "import secrets; print(secrets.token_urlsafe(50))" prints one).'
         )
-    if not debug and not values["ALLOWED_HOSTS"]:
+    if process == "web" and not debug and not values["ALLOWED_HOSTS"]:
         problems.append(
             "set ALLOWED_HOSTS to the site's host names, e.g. ALLOWED_HOSTS=app.example.com."
         )
@@ -55,12 +68,22 @@ def settings_problems(*, values: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def startup_refuse_if_misconfigured(*, settings_module: str) -> None:
+def startup_process_kind(*, argv: Sequence[str]) -> ProcessKind:
+    """What `manage.py` with these arguments will do: serve HTTP, build, or anything else."""
+    command = argv[1] if len(argv) > 1 else ""
+    if command in HTTP_COMMANDS:
+        return "web"
+    if command in BUILD_COMMANDS:
+        return "build"
+    return "command"
+
+
+def startup_refuse_if_misconfigured(*, settings_module: str, process: ProcessKind = "web") -> None:
     """Exit with one line per problem when the settings module's values are unsafe."""
     # The module itself, not django.conf.settings: Django would raise its own traceback
     # for an empty SECRET_KEY before this could explain the fix.
     module = importlib.import_module(settings_module)
-    problems = settings_problems(values=vars(module))
+    problems = settings_problems(values=vars(module), process=process)
     if problems:
         # A traceback would bury the fix; sys.exit with a message exits with status 1.
         sys.exit("\n".join(f"{REFUSAL_PREFIX} {problem}" for problem in problems))

@@ -88,6 +88,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Platform health probes answer before the host check and the SSL redirect: their
+    # checkers send the machine's address as Host, over plain HTTP (fastopp_site.probes).
+    "fastopp_site.probes.HealthProbes",
     # Django's own middleware, with hooks that run in the event loop under ASGI (see the
     # module's docstring); WhiteNoise likewise.
     "fastopp_site.middleware.Security",
@@ -248,7 +251,9 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            # WhiteNoise's CompressedManifestStaticFilesStorage, minus the 500 on a
+            # name missing from the manifest (fastopp_site.static).
+            "fastopp_site.static.LenientManifestStorage"
             if not DEBUG
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         ),
@@ -344,13 +349,8 @@ if not DEBUG:
     # Platforms terminate TLS at their proxy and say so in X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
-    # Platform health checks arrive over plain HTTP from inside the network.
-    SECURE_REDIRECT_EXEMPT = [
-        r"^health$",
-        r"^healthz$",
-        r"^kaithhealthcheck$",
-        r"^kaithheathcheck$",
-    ]
+    # Platform health checks arrive over plain HTTP from inside the network: they are
+    # answered before this redirect (fastopp_site.probes), so no exemption is needed here.
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 30)

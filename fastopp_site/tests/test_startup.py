@@ -6,13 +6,20 @@ namespace, nothing reloaded); one test per entry-point behaviour starts a real p
 
 from __future__ import annotations
 
+import runpy
 import subprocess
 import sys
 import types
+from pathlib import Path
 
 import pytest
 
-from fastopp_site.startup import REFUSAL_PREFIX, settings_problems, startup_refuse_if_misconfigured
+from fastopp_site.startup import (
+    REFUSAL_PREFIX,
+    settings_problems,
+    startup_process_kind,
+    startup_refuse_if_misconfigured,
+)
 from fastopp_site.tests.settings_env import (
     ROOT,
     STRONG_KEY,
@@ -171,3 +178,116 @@ def test_health_answers_503_when_the_database_is_down() -> None:
     assert "503 {" in result.stdout
     assert '"database": "unreachable"' in result.stdout
     assert "hunter2-canary" not in result.stdout + result.stderr
+
+
+# --- Processes that serve no HTTP need no ALLOWED_HOSTS -------------------------------
+
+
+def test_only_the_web_process_needs_allowed_hosts() -> None:
+    values = settings_from(ENVIRONMENT="production", SECRET_KEY=STRONG_KEY)
+    assert settings_problems(values=values, process="command") == []
+    [problem] = settings_problems(values=values, process="web")
+    assert "ALLOWED_HOSTS" in problem
+
+
+def test_processes_without_http_still_refuse_a_weak_secret_key() -> None:
+    values = settings_from(ENVIRONMENT="production", SECRET_KEY="changeme")
+    [problem] = settings_problems(values=values, process="command")
+    assert "SECRET_KEY" in problem
+
+
+def test_the_build_step_needs_no_secrets() -> None:
+    # A platform's builder (Docker, buildpacks) runs collectstatic without the app's secrets.
+    values = settings_from(ENVIRONMENT="production")
+    assert settings_problems(values=values, process="build") == []
+    bench = settings_from(ENVIRONMENT="production", BENCH_ENDPOINTS="true")
+    assert len(settings_problems(values=bench, process="build")) == 1
+
+
+@pytest.mark.parametrize(
+    ("argv", "kind"),
+    [
+        (["manage.py", "runserver"], "web"),
+        (["manage.py", "runserver", "0.0.0.0:8000", "--noreload"], "web"),
+        (["manage.py", "testserver", "demo.json"], "web"),
+        (["manage.py", "run_worker", "--queue-name", "*"], "command"),
+        (["manage.py", "migrate", "--noinput"], "command"),
+        (["manage.py", "loaddemo"], "command"),
+        (["manage.py", "help", "runserver"], "command"),
+        (["manage.py"], "command"),
+        (["manage.py", "collectstatic", "--noinput"], "build"),
+    ],
+)
+def test_manage_py_knows_what_each_command_does(argv: list[str], kind: str) -> None:
+    assert startup_process_kind(argv=argv) == kind
+
+
+class Refused(Exception):
+    pass
+
+
+@pytest.fixture
+def entry_point_calls(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """What each entry point asks startup_refuse_if_misconfigured; it stops right there."""
+    calls: list[dict[str, object]] = []
+
+    def record(**kwargs: object) -> None:
+        calls.append(kwargs)
+        raise Refused
+
+    monkeypatch.setattr("fastopp_site.startup.startup_refuse_if_misconfigured", record)
+    return calls
+
+
+@pytest.mark.parametrize("entry_point", ["fastopp_site/asgi.py", "fastopp_site/wsgi.py"])
+def test_asgi_and_wsgi_check_allowed_hosts(
+    entry_point: str, entry_point_calls: list[dict[str, object]]
+) -> None:
+    with pytest.raises(Refused):
+        runpy.run_path(str(ROOT / entry_point))
+    assert [call["process"] for call in entry_point_calls] == ["web"]
+
+
+@pytest.mark.parametrize(
+    ("command", "kind"),
+    [
+        ("runserver", "web"),
+        ("run_worker", "command"),
+        ("migrate", "command"),
+        ("check", "command"),
+        ("collectstatic", "build"),
+    ],
+)
+def test_manage_py_checks_allowed_hosts_for_runserver_only(
+    command: str,
+    kind: str,
+    entry_point_calls: list[dict[str, object]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    main = runpy.run_path(str(ROOT / "manage.py"))["main"]
+    monkeypatch.setattr(sys, "argv", ["manage.py", command])
+    with pytest.raises(Refused):
+        main()
+    assert [call["process"] for call in entry_point_calls] == [kind]
+
+
+@pytest.mark.slow
+def test_build_release_and_worker_start_in_production_without_allowed_hosts(tmp_path: Path) -> None:
+    env = {
+        "ENVIRONMENT": "production",
+        "SECRET_KEY": STRONG_KEY,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    migrate = run_manage("migrate", "--noinput", **env)
+    assert migrate.returncode == 0, migrate.stderr
+    worker = run_manage("run_worker", "--batch", "--interval", "0.1", **env)
+    assert worker.returncode == 0, worker.stderr
+    assert REFUSAL_PREFIX not in worker.stderr
+    # The build step, on a builder with no secrets (a dry run: the repository stays as it is).
+    build = run_manage("collectstatic", "--noinput", "--dry-run", ENVIRONMENT="production")
+    assert build.returncode == 0, build.stderr
+    web = run_manage("runserver", "--noreload", **env)
+    assert web.returncode == 1
+    assert web.stderr.strip() == f"{REFUSAL_PREFIX} " + (
+        "set ALLOWED_HOSTS to the site's host names, e.g. ALLOWED_HOSTS=app.example.com."
+    )

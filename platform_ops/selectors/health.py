@@ -1,4 +1,4 @@
-"""The health check: can the site serve (database, schema, storage), and how is the queue."""
+"""The health check: can the site serve (database, schema, storage, static), how is the queue."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.conf import settings
+from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -35,6 +36,18 @@ def storage_writable() -> bool:
     return True
 
 
+def static_manifest_problem() -> str | None:
+    """Why pages would lack their static files (None when they have them)."""
+    storage: object = staticfiles_storage  # a lazy proxy; isinstance sees the real class
+    if not isinstance(storage, ManifestFilesMixin):
+        return None  # development: served from the source folders, no manifest
+    # One stat per probe: a build that skipped collectstatic must never be routed to.
+    manifest_storage = storage.manifest_storage  # Django sets it (to the storage itself)
+    if manifest_storage is None or not manifest_storage.exists(storage.manifest_name):
+        return "manifest missing: run python manage.py collectstatic --noinput"
+    return None
+
+
 def _cached_when_good(key: str, check: Callable[[], T], *, good: T) -> T:
     if cache.get(key) == good:
         return good
@@ -45,7 +58,7 @@ def _cached_when_good(key: str, check: Callable[[], T], *, good: T) -> T:
 
 
 def health_report() -> tuple[bool, dict[str, Any]]:
-    """(healthy, details). Healthy means the site can serve: database, schema, storage."""
+    """(healthy, details). Healthy means the site can serve: database, schema, storage, static."""
     report: dict[str, Any] = {}
     try:
         # The queue query doubles as the reachability check: one round trip fewer per probe.
@@ -62,6 +75,8 @@ def health_report() -> tuple[bool, dict[str, Any]]:
     report["migrations"] = "ok" if not pending else f"{len(pending)} unapplied"
     writable = _cached_when_good("health:storage", storage_writable, good=True)
     report["storage"] = "ok" if writable else "not writable"
+    static_problem = static_manifest_problem()
+    report["static"] = static_problem or "ok"
     report["queue"] = {
         "depth": stats.depth,
         "running": stats.running,
@@ -79,6 +94,6 @@ def health_report() -> tuple[bool, dict[str, Any]]:
         ),
     }
     # A missing worker delays queued work but the pages still serve: reported, not fatal.
-    healthy = not pending and report["storage"] == "ok"
+    healthy = not pending and report["storage"] == "ok" and static_problem is None
     report["status"] = "ok" if healthy else "error"
     return healthy, report

@@ -38,6 +38,7 @@ def test_health_reports_database_storage_queue_and_worker(client):
     assert body["database"] == "ok"
     assert body["migrations"] == "ok"
     assert body["storage"] == "ok"
+    assert body["static"] == "ok"  # development: no manifest to miss
     assert body["queue"]["depth"] == 2
     assert body["queue"]["oldest_waiting_seconds"] >= 0
     assert body["worker"]["status"] == "ok"
@@ -56,6 +57,41 @@ def test_health_says_503_when_storage_is_not_writable(client, settings, tmp_path
     response = client.get("/health")
     assert response.status_code == 503
     assert response.json()["storage"] == "not writable"
+
+
+def test_probes_answer_head_as_well_as_get(client):
+    for path in ("/health", "/healthz", "/kaithhealthcheck", "/kaithheathcheck"):
+        response = client.head(path)
+        assert (response.status_code, response.content) == (200, b"")
+        assert client.post(path).status_code == 405
+
+
+def _manifest_storage(settings, tmp_path, *, collected: bool) -> None:
+    settings.STATIC_ROOT = tmp_path / "static"
+    settings.STATIC_ROOT.mkdir()
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+    }
+    if collected:
+        (settings.STATIC_ROOT / "staticfiles.json").write_text('{"paths": {}, "version": "1.1"}')
+
+
+def test_health_says_503_when_collectstatic_never_ran(client, settings, tmp_path):
+    _manifest_storage(settings, tmp_path, collected=False)
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.json()["static"] == (
+        "manifest missing: run python manage.py collectstatic --noinput"
+    )
+    assert client.get("/healthz").status_code == 200  # liveness only: the process answers
+
+
+def test_health_is_ok_with_a_collected_manifest(client, settings, tmp_path):
+    _manifest_storage(settings, tmp_path, collected=True)
+    response = client.get("/health")
+    assert response.status_code == 200
+    assert response.json()["static"] == "ok"
 
 
 def test_health_reports_no_worker_without_failing(client):
