@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 DEV_PORT ?= 8000
 export DEV_PORT
 
-.PHONY: help install run test lint typecheck pytest css clean bench bench-quick bench-deps lock lock-check
+.PHONY: help install run test lint typecheck pytest css clean bench bench-quick bench-deps bench-packages lock lock-check
 
 help:
 	@echo "make run    start the demo site at http://127.0.0.1:$(DEV_PORT) with the task worker"
@@ -82,8 +82,9 @@ test: lock-check lint typecheck
 pytest: $(STAMP)
 	$(PY) -m pytest $(ARGS)
 
-# The benchmark's own packages (pyproject's bench group), on top of the dev install. A later
-# uv install (a changed lock) removes them again, and with them this stamp's reason to exist.
+# The benchmark's own packages (pyproject's bench group), on top of the dev install. When the
+# lock changes, uv's next install of .venv removes them; this stamp is then older than .venv's
+# and the next make bench puts them back.
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP) requirements-bench.txt
 	$(call venv_install,--group bench,requirements-bench.txt)
@@ -101,7 +102,9 @@ $(PSYCOPG3)/.installed: $(STAMP) requirements-bench-psycopg3.txt
 	fi
 	@touch $@
 
-bench-deps: $(BENCH_STAMP) $(PSYCOPG3)/.installed
+bench-packages: $(BENCH_STAMP)
+
+bench-deps: bench-packages $(PSYCOPG3)/.installed
 
 # Results land in docs/bench/ (committed: COMPARISON.md links its plots).
 bench: bench-deps
@@ -121,8 +124,9 @@ ABOUT_requirements.txt := The runtime (production) install: pip install -r requi
 ABOUT_requirements-dev.txt := Runtime and development tools: pip install -r requirements-dev.txt
 ABOUT_requirements-bench.txt := The benchmark's packages, on top of requirements-dev.txt (make bench-deps)
 ABOUT_requirements-bench-psycopg3.txt := psycopg 3 for the pooled benchmark runs, into .bench-deps/ (make bench-deps)
-requirements_export = { echo "# $(ABOUT_$(1))"; \
-	echo "# Every package pinned with its hashes. Generated from uv.lock by make lock: do not edit."; \
+HASH := \#
+requirements_export = { echo "$(HASH) $(ABOUT_$(1))"; \
+	echo "$(HASH) Every package pinned with its hashes. Generated from uv.lock by make lock: do not edit."; \
 	$(UV) export --frozen --no-emit-project --no-header --quiet $(EXPORT_$(1)); }
 
 # After changing pyproject.toml's dependencies. Versions already locked stay as they are;
@@ -135,7 +139,7 @@ lock: $(STAMP)
 lock-check: $(STAMP)
 	@test "$$($(UV) --version | cut -d' ' -f2)" = "$(UV_VERSION)" || \
 	  { echo "Makefile's UV_VERSION $(UV_VERSION) is not the locked uv ($$($(UV) --version)); change one."; exit 1; }
-	@$(UV) lock --check --offline --quiet || { echo "uv.lock does not match pyproject.toml: run make lock"; exit 1; }
+	@$(UV) lock --check --quiet || { echo "uv.lock does not match pyproject.toml: run make lock"; exit 1; }
 	@$(foreach f,$(REQUIREMENTS),{ $(call requirements_export,$(f)) | diff -u $(f) - || \
 	  { echo "$(f) does not match uv.lock: run make lock"; exit 1; }; } &&) true
 	@echo "uv.lock and $(REQUIREMENTS) match pyproject.toml."
