@@ -47,7 +47,7 @@ define venv_install
 	fi; \
 	if [ -n "$$uv" ] && $$uv sync --frozen --no-python-downloads $(1); then exit 0; fi; \
 	if [ -n "$$uv" ] || [ "$(INSTALLER)" = uv ]; then echo "uv could not install; falling back to pip."; fi; \
-	echo "Installing $(2) with pip (this takes a few minutes)"; \
+	echo "Installing $(2) with pip"; \
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(2)
 endef
 
