@@ -19,19 +19,18 @@ help:
 	@echo "make css    rebuild static/css/app.css and the vendored JS (needs Node.js and npm)"
 	@echo "make bench  the benchmark set behind docs/COMPARISON.md (about 10 minutes)"
 	@echo "make bench-quick  a one-minute smoke run of the same harness"
-	@echo "make lock   after editing pyproject.toml's dependencies: update uv.lock and requirements*.txt"
+	@echo "make lock   after editing pyproject.toml's dependencies: regenerate the hashed requirements*.txt"
 
-# Installs: uv when it can (seconds), pip otherwise (minutes); both install exactly the pins of
-# uv.lock, pip through the hashed requirements files exported from it. INSTALLER=pip forces pip.
+# Installs: uv when it can (seconds), pip otherwise (minutes); both install exactly the hashed
+# pins of the requirements files (the project's lock, see `make lock`). INSTALLER=pip forces pip.
 # uv reads no pip.conf: it uses PyPI unless UV_DEFAULT_INDEX (or uv.toml) names another index.
 INSTALLER ?= uv
 # The uv that `make install` puts into .venv when none is on PATH; pyproject's dev group pins
 # the same one (`make lock-check` checks), so .venv/bin/uv is this version once installed.
 UV_VERSION := 0.13.9
 UV := $(VENV)/bin/uv
-export UV_PROJECT_ENVIRONMENT := $(VENV)
 
-# $(call venv_install,uv sync options,hashed requirements file for pip)
+# $(call venv_install,uv pip verb (sync: exactly this set; install: on top),hashed requirements file)
 define venv_install
 @test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (none found on PATH)."; exit 1; }
 @test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -45,14 +44,15 @@ define venv_install
 	elif [ "$(INSTALLER)" != pip ]; then \
 	  echo "INSTALLER must be uv or pip, not '$(INSTALLER)'"; exit 1; \
 	fi; \
-	if [ -n "$$uv" ] && $$uv sync --frozen --no-python-downloads $(1); then exit 0; fi; \
+	if [ -n "$$uv" ] && $$uv pip $(1) --quiet --python $(PY) --require-hashes $(2); then exit 0; fi; \
 	if [ -n "$$uv" ] || [ "$(INSTALLER)" = uv ]; then echo "uv could not install; falling back to pip."; fi; \
 	echo "Installing $(2) with pip"; \
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(2)
 endef
 
-$(STAMP): pyproject.toml uv.lock requirements.txt requirements-dev.txt
-	$(call venv_install,,requirements-dev.txt)
+# uv itself is in requirements-dev.txt, so a sync keeps the .venv/bin/uv that installed it.
+$(STAMP): pyproject.toml requirements.txt requirements-dev.txt
+	$(call venv_install,sync,requirements-dev.txt)
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -87,7 +87,7 @@ pytest: $(STAMP)
 # and the next make bench puts them back.
 BENCH_STAMP := $(VENV)/.installed-bench
 $(BENCH_STAMP): $(STAMP) requirements-bench.txt
-	$(call venv_install,--group bench,requirements-bench.txt)
+	$(call venv_install,install -r,requirements-bench.txt)
 	@touch $@
 
 # psycopg 3 for the pooled PostgreSQL runs, in its own folder: installed into .venv it
@@ -113,36 +113,40 @@ bench: bench-deps
 bench-quick: bench-deps
 	$(PY) -m bench --plan quick
 
-# uv.lock pins every package (with hashes); the requirements files are exported from it for pip
-# users and for INSTALLER=pip. Each file, then the `uv export` options that make it:
+# The lock: each requirements file pins every package of its install, direct or not, with its
+# hashes, resolved by uv from pyproject.toml for every platform. No uv.lock is committed: it
+# would name the index's download address for each file. Each file, then its compile options:
 REQUIREMENTS := requirements.txt requirements-dev.txt requirements-bench.txt requirements-bench-psycopg3.txt
-EXPORT_requirements.txt := --no-default-groups
-EXPORT_requirements-dev.txt := --no-default-groups --group dev
-EXPORT_requirements-bench.txt := --only-group bench
-EXPORT_requirements-bench-psycopg3.txt := --only-group bench-psycopg3
+COMPILE_requirements.txt := pyproject.toml
+COMPILE_requirements-dev.txt := pyproject.toml --group dev -c requirements.txt
+COMPILE_requirements-bench.txt := --group pyproject.toml:bench -c requirements-dev.txt
+COMPILE_requirements-bench-psycopg3.txt := --group pyproject.toml:bench-psycopg3 -c requirements-dev.txt
 ABOUT_requirements.txt := The runtime (production) install: pip install -r requirements.txt
 ABOUT_requirements-dev.txt := Runtime and development tools: pip install -r requirements-dev.txt
 ABOUT_requirements-bench.txt := The benchmark's packages, on top of requirements-dev.txt (make bench-deps)
 ABOUT_requirements-bench-psycopg3.txt := psycopg 3 for the pooled benchmark runs, into .bench-deps/ (make bench-deps)
 HASH := \#
-requirements_export = { echo "$(HASH) $(ABOUT_$(1))"; \
-	echo "$(HASH) Every package pinned with its hashes. Generated from uv.lock by make lock: do not edit."; \
-	$(UV) export --frozen --no-emit-project --no-header --quiet $(EXPORT_$(1)); }
+# $(call requirements_compile,file,output path): the versions already in the output path stay
+# (uv prefers them), so a lock only moves what pyproject.toml's pins or LOCK_ARGS move.
+requirements_compile = $(UV) pip compile $(COMPILE_$(1)) --universal --python-version 3.11 \
+	--generate-hashes --no-header --quiet $(LOCK_ARGS) -o $(2) && \
+	{ echo "$(HASH) $(ABOUT_$(1))"; \
+	  echo "$(HASH) Every package pinned with its hashes. Generated by make lock from pyproject.toml: do not edit."; \
+	  cat $(2); } > $(2).new && mv $(2).new $(2)
 
-# After changing pyproject.toml's dependencies. Versions already locked stay as they are;
-# LOCK_ARGS="--upgrade-package NAME" (or --upgrade) moves them.
+# After changing pyproject.toml's dependencies. LOCK_ARGS="--upgrade-package NAME" (or
+# --upgrade) moves versions that are already pinned.
 lock: $(STAMP)
-	$(UV) lock $(LOCK_ARGS)
-	@$(foreach f,$(REQUIREMENTS),$(call requirements_export,$(f)) > $(f) && echo "wrote $(f)" &&) true
+	@$(foreach f,$(REQUIREMENTS),$(call requirements_compile,$(f),$(f)) && echo "wrote $(f)" &&) true
 
-# Part of make test: fails when uv.lock or a requirements file no longer matches pyproject.toml.
+# Part of make test: fails when a requirements file no longer matches pyproject.toml.
 lock-check: $(STAMP)
 	@test "$$($(UV) --version | cut -d' ' -f2)" = "$(UV_VERSION)" || \
-	  { echo "Makefile's UV_VERSION $(UV_VERSION) is not the locked uv ($$($(UV) --version)); change one."; exit 1; }
-	@$(UV) lock --check --quiet || { echo "uv.lock does not match pyproject.toml: run make lock"; exit 1; }
-	@$(foreach f,$(REQUIREMENTS),{ $(call requirements_export,$(f)) | diff -u $(f) - || \
-	  { echo "$(f) does not match uv.lock: run make lock"; exit 1; }; } &&) true
-	@echo "uv.lock and $(REQUIREMENTS) match pyproject.toml."
+	  { echo "Makefile's UV_VERSION $(UV_VERSION) is not the pinned uv ($$($(UV) --version)); change one."; exit 1; }
+	@tmp=$$(mktemp -d) && trap 'rm -rf $$tmp' EXIT && \
+	$(foreach f,$(REQUIREMENTS),cp $(f) $$tmp/$(f) && $(call requirements_compile,$(f),$$tmp/$(f)) && \
+	  { diff -u $(f) $$tmp/$(f) || { echo "$(f) does not match pyproject.toml: run make lock"; exit 1; }; } &&) true
+	@echo "$(REQUIREMENTS) match pyproject.toml."
 
 css:
 	npm ci
