@@ -35,8 +35,8 @@ pytestmark = pytest.mark.slow
 
 ROOT = Path(settings.BASE_DIR)
 PUBLIC_HOST = "app.example.com"
-# Fly's checker sends the machine's address; Railway documents its own host name.
-PROBE_HOSTS = ("127.0.0.1", "healthcheck.railway.app")
+# Fly's checker sends the machine's private address and port; Railway documents its own host.
+PROBE_HOSTS = ("127.0.0.1:8080", "[fdaa:0:1::3]:8080", "healthcheck.railway.app")
 WAIT_SECONDS = 90.0
 
 
@@ -97,15 +97,13 @@ def boot_database_url() -> Iterator[str]:
         pytest.skip("runs once, in the PostgreSQL pass (a platform's database)")
     db = connection.settings_dict
     name = f"{db['NAME']}_platform_boot"[:63]
-    params = {
-        "host": db.get("HOST") or "127.0.0.1",
-        "port": db.get("PORT") or 5432,
-        "user": db.get("USER") or "postgres",
-        "password": db.get("PASSWORD") or None,
-    }
+    host, port = str(db.get("HOST") or "127.0.0.1"), int(db.get("PORT") or 5432)
+    user, password = str(db.get("USER") or "postgres"), str(db.get("PASSWORD") or "")
 
     def execute(sql: str) -> None:
-        admin = psycopg2.connect(dbname="postgres", **params)
+        admin = psycopg2.connect(
+            dbname="postgres", host=host, port=port, user=user, password=password or None
+        )
         admin.autocommit = True
         with admin.cursor() as cursor:
             cursor.execute(sql)
@@ -113,9 +111,9 @@ def boot_database_url() -> Iterator[str]:
 
     execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     execute(f'CREATE DATABASE "{name}"')
-    auth = params["user"] + (f":{params['password']}" if params["password"] else "")
+    auth = user + (f":{password}" if password else "")
     try:
-        yield f"postgres://{auth}@{params['host']}:{params['port']}/{name}"
+        yield f"postgres://{auth}@{host}:{port}/{name}"
     finally:
         execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 

@@ -43,7 +43,8 @@ def _web_without_shell() -> tuple[list[str], dict[str, str]]:
     for word in iterator:
         if word in GUNICORN_ENV_OPTIONS:
             match = SHELL_DEFAULT.search(next(iterator))
-            assert match and match.group(1) == GUNICORN_ENV_OPTIONS[word], word
+            assert match, word
+            assert match.group(1) == GUNICORN_ENV_OPTIONS[word], word
             defaults[match.group(1)] = match.group(2)
         else:
             kept.append(word)
@@ -123,7 +124,8 @@ def test_every_build_path_collects_static_files():
     assert _railway("railway.worker.json")["build"]["builder"] == "DOCKERFILE"
     leapcell = (ROOT / "docs" / "deploy-leapcell.md").read_text()
     build = re.search(r"^\| Build command \| `([^`]+)` \|$", leapcell, re.M)
-    assert build and "python manage.py collectstatic --noinput" in build.group(1)
+    assert build
+    assert "ENVIRONMENT=production python manage.py collectstatic --noinput" in build.group(1)
 
 
 def test_leapcell_start_is_the_procfiles_release_then_web():
