@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 DEV_PORT ?= 8000
 export DEV_PORT
 
-.PHONY: help install run test lint typecheck pytest css clean bench bench-quick bench-deps
+.PHONY: help install run test lint typecheck pytest css clean bench bench-quick bench-deps bench-packages lock lock-check
 
 help:
 	@echo "make run    start the demo site at http://127.0.0.1:$(DEV_PORT) with the task worker"
@@ -19,12 +19,40 @@ help:
 	@echo "make css    rebuild static/css/app.css and the vendored JS (needs Node.js and npm)"
 	@echo "make bench  the benchmark set behind docs/COMPARISON.md (about 10 minutes)"
 	@echo "make bench-quick  a one-minute smoke run of the same harness"
+	@echo "make lock   after editing pyproject.toml's dependencies: update uv.lock and requirements*.txt"
 
-$(STAMP): requirements.txt requirements-dev.txt
-	@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (none found on PATH)."; exit 1; }
-	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+# Installs: uv when it can (seconds), pip otherwise (minutes); both install exactly the pins of
+# uv.lock, pip through the hashed requirements files exported from it. INSTALLER=pip forces pip.
+# uv reads no pip.conf: it uses PyPI unless UV_DEFAULT_INDEX (or uv.toml) names another index.
+INSTALLER ?= uv
+# The uv that `make install` puts into .venv when none is on PATH; pyproject's dev group pins
+# the same one (`make lock-check` checks), so .venv/bin/uv is this version once installed.
+UV_VERSION := 0.13.9
+UV := $(VENV)/bin/uv
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+# $(call venv_install,uv sync options,hashed requirements file for pip)
+define venv_install
+@test -n "$(PYTHON)" || { echo "Python 3.11 or newer is required (none found on PATH)."; exit 1; }
+@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+@uv=""; \
+	if [ "$(INSTALLER)" = uv ]; then \
+	  uv=$$(command -v $(UV) || command -v uv || true); \
+	  if [ -z "$$uv" ]; then \
+	    echo "uv is not on PATH: installing uv $(UV_VERSION) into $(VENV) with pip"; \
+	    $(PY) -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) && uv=$(UV); \
+	  fi; \
+	elif [ "$(INSTALLER)" != pip ]; then \
+	  echo "INSTALLER must be uv or pip, not '$(INSTALLER)'"; exit 1; \
+	fi; \
+	if [ -n "$$uv" ] && $$uv sync --frozen --no-python-downloads $(1); then exit 0; fi; \
+	if [ -n "$$uv" ] || [ "$(INSTALLER)" = uv ]; then echo "uv could not install; falling back to pip."; fi; \
+	echo "Installing $(2) with pip"; \
+	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(2)
+endef
+
+$(STAMP): pyproject.toml uv.lock requirements.txt requirements-dev.txt
+	$(call venv_install,,requirements-dev.txt)
 	@touch $(STAMP)
 
 install: $(STAMP)
@@ -46,7 +74,7 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy .
 
-test: lint typecheck
+test: lock-check lint typecheck
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) .ci/test_matrix.py
@@ -54,14 +82,29 @@ test: lint typecheck
 pytest: $(STAMP)
 	$(PY) -m pytest $(ARGS)
 
+# The benchmark's own packages (pyproject's bench group), on top of the dev install. When the
+# lock changes, uv's next install of .venv removes them; this stamp is then older than .venv's
+# and the next make bench puts them back.
+BENCH_STAMP := $(VENV)/.installed-bench
+$(BENCH_STAMP): $(STAMP) requirements-bench.txt
+	$(call venv_install,--group bench,requirements-bench.txt)
+	@touch $@
+
 # psycopg 3 for the pooled PostgreSQL runs, in its own folder: installed into .venv it
 # would replace psycopg2, the project's default driver, for everything else.
 PSYCOPG3 := .bench-deps/psycopg3
-$(PSYCOPG3)/.installed: $(STAMP)
-	$(PY) -m pip install --quiet --upgrade --target $(PSYCOPG3) "psycopg[binary,pool]==3.3.9"
+$(PSYCOPG3)/.installed: $(STAMP) requirements-bench-psycopg3.txt
+	rm -rf $(PSYCOPG3)
+	@if [ "$(INSTALLER)" = uv ] && [ -x $(UV) ]; then \
+	  $(UV) pip install --quiet --python $(PY) --target $(PSYCOPG3) --require-hashes -r requirements-bench-psycopg3.txt; \
+	else \
+	  $(PY) -m pip install --quiet --disable-pip-version-check --target $(PSYCOPG3) --require-hashes -r requirements-bench-psycopg3.txt; \
+	fi
 	@touch $@
 
-bench-deps: $(PSYCOPG3)/.installed
+bench-packages: $(BENCH_STAMP)
+
+bench-deps: bench-packages $(PSYCOPG3)/.installed
 
 # Results land in docs/bench/ (committed: COMPARISON.md links its plots).
 bench: bench-deps
@@ -69,6 +112,37 @@ bench: bench-deps
 
 bench-quick: bench-deps
 	$(PY) -m bench --plan quick
+
+# uv.lock pins every package (with hashes); the requirements files are exported from it for pip
+# users and for INSTALLER=pip. Each file, then the `uv export` options that make it:
+REQUIREMENTS := requirements.txt requirements-dev.txt requirements-bench.txt requirements-bench-psycopg3.txt
+EXPORT_requirements.txt := --no-default-groups
+EXPORT_requirements-dev.txt := --no-default-groups --group dev
+EXPORT_requirements-bench.txt := --only-group bench
+EXPORT_requirements-bench-psycopg3.txt := --only-group bench-psycopg3
+ABOUT_requirements.txt := The runtime (production) install: pip install -r requirements.txt
+ABOUT_requirements-dev.txt := Runtime and development tools: pip install -r requirements-dev.txt
+ABOUT_requirements-bench.txt := The benchmark's packages, on top of requirements-dev.txt (make bench-deps)
+ABOUT_requirements-bench-psycopg3.txt := psycopg 3 for the pooled benchmark runs, into .bench-deps/ (make bench-deps)
+HASH := \#
+requirements_export = { echo "$(HASH) $(ABOUT_$(1))"; \
+	echo "$(HASH) Every package pinned with its hashes. Generated from uv.lock by make lock: do not edit."; \
+	$(UV) export --frozen --no-emit-project --no-header --quiet $(EXPORT_$(1)); }
+
+# After changing pyproject.toml's dependencies. Versions already locked stay as they are;
+# LOCK_ARGS="--upgrade-package NAME" (or --upgrade) moves them.
+lock: $(STAMP)
+	$(UV) lock $(LOCK_ARGS)
+	@$(foreach f,$(REQUIREMENTS),$(call requirements_export,$(f)) > $(f) && echo "wrote $(f)" &&) true
+
+# Part of make test: fails when uv.lock or a requirements file no longer matches pyproject.toml.
+lock-check: $(STAMP)
+	@test "$$($(UV) --version | cut -d' ' -f2)" = "$(UV_VERSION)" || \
+	  { echo "Makefile's UV_VERSION $(UV_VERSION) is not the locked uv ($$($(UV) --version)); change one."; exit 1; }
+	@$(UV) lock --check --quiet || { echo "uv.lock does not match pyproject.toml: run make lock"; exit 1; }
+	@$(foreach f,$(REQUIREMENTS),{ $(call requirements_export,$(f)) | diff -u $(f) - || \
+	  { echo "$(f) does not match uv.lock: run make lock"; exit 1; }; } &&) true
+	@echo "uv.lock and $(REQUIREMENTS) match pyproject.toml."
 
 css:
 	npm ci

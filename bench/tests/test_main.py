@@ -9,6 +9,11 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
+# The harness needs pyproject's bench group (`make bench-deps`; CI installs it); without it
+# these tests are skipped, saying which package is missing.
+pytest.importorskip("aiohttp")
+pytest.importorskip("matplotlib")
+
 from bench.__main__ import run
 from bench.scenarios import TINY
 from bench.stack import postgres_drop

@@ -9,6 +9,7 @@ points) refuses to start on it.
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,9 @@ BENCH_ENDPOINTS = env.bool("BENCH_ENDPOINTS", default=False)
 # --- Applications --------------------------------------------------------------
 INSTALLED_APPS = [
     # daphne's runserver serves through ASGI, so streamed responses stream in development.
-    "daphne",
+    # It is a development tool (pyproject's dev group), absent from the production install
+    # (gunicorn with uvicorn workers), so it is listed only where it is installed.
+    *(["daphne"] if importlib.util.find_spec("daphne") else []),
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
