@@ -50,6 +50,8 @@ def health_report() -> tuple[bool, dict[str, Any]]:
     try:
         # The queue query doubles as the reachability check: one round trip fewer per probe.
         stats = task_queue_stats()
+        if stats is None:  # the backend keeps no tasks in the database (TASKS_BACKEND=rq)
+            connection.ensure_connection()
     except DatabaseError:
         report["database"] = "unreachable"
         report["status"] = "error"
@@ -62,11 +64,15 @@ def health_report() -> tuple[bool, dict[str, Any]]:
     report["migrations"] = "ok" if not pending else f"{len(pending)} unapplied"
     writable = _cached_when_good("health:storage", storage_writable, good=True)
     report["storage"] = "ok" if writable else "not writable"
-    report["queue"] = {
-        "depth": stats.depth,
-        "running": stats.running,
-        "oldest_waiting_seconds": stats.oldest_waiting_seconds,
-    }
+    report["queue"] = (
+        {
+            "depth": stats.depth,
+            "running": stats.running,
+            "oldest_waiting_seconds": stats.oldest_waiting_seconds,
+        }
+        if stats is not None
+        else {"status": f"unavailable with TASKS_BACKEND={settings.TASKS_BACKEND}"}
+    )
     heartbeat_age = worker_last_heartbeat_seconds()
     report["worker"] = {
         "last_heartbeat_seconds": heartbeat_age,
