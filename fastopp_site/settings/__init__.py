@@ -290,14 +290,8 @@ TASKS = {
 TASKS_REDIS_URL = env.str("TASKS_REDIS_URL", default="redis://127.0.0.1:6379/0")
 if TASKS_BACKEND == "rq":
     INSTALLED_APPS.append("django_rq")  # its rqworker command and the backend's checks
-    # rq drops a finished job's result after 500 s by default; the status endpoint reads it.
-    RQ_QUEUES = {
-        name: {
-            "URL": TASKS_REDIS_URL,
-            "DEFAULT_RESULT_TTL": env.int("TASKS_RESULT_TTL_SECONDS", default=86400),
-        }
-        for name in TASK_QUEUES
-    }
+    # rq's worker keeps a finished job's result for 500 s (GET /api/tasks/{id} then says 404).
+    RQ_QUEUES = {name: {"URL": TASKS_REDIS_URL} for name in TASK_QUEUES}
 # The thread runner's idle poll: tasks queued in this process wake it at once; the poll
 # picks up tasks queued elsewhere (another process, or re-queued by recovery).
 TASK_RUNNER_POLL_SECONDS = env.float("TASK_RUNNER_POLL_SECONDS", default=2.0)
