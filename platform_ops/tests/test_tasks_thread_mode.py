@@ -10,7 +10,13 @@ from pathlib import Path
 import pytest
 
 from devtools.net import wait_until
-from platform_ops.tests.processes import api_token, process_env, sqlite_database, web_process
+from platform_ops.tests.processes import (
+    api_token,
+    manage,
+    process_env,
+    sqlite_database,
+    web_process,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -64,3 +70,39 @@ def test_thread_mode_runs_init_demo_and_reports_in_the_web_process(tmp_path: Pat
             what="every runner's heartbeat closed",
             timeout=10,
         )
+
+
+def test_sigterm_lets_the_runner_finish_its_task_before_the_process_exits(
+    tmp_path: Path,
+) -> None:
+    env = process_env(
+        database_url=sqlite_database(tmp_path), upload_dir=tmp_path / "uploads",
+        TASKS_BACKEND="thread",
+    )  # fmt: skip
+    started, release = tmp_path / "started", tmp_path / "release"
+    with web_process(env=env, log=tmp_path / "web.log", workers=1) as web:
+        assert web.get("/healthz", token="").status_code == 200  # starts the runner
+        # Queued by another process (the database mode: it must not run it itself).
+        task_id = manage(
+            "shell", "-c",
+            "from platform_ops.tests.worker_tasks import wait_for_release as t; "
+            f"print(t.enqueue(started={str(started)!r}, release={str(release)!r}).id)",
+            env={**env, "TASKS_BACKEND": "database"},
+        ).strip().splitlines()[-1]  # fmt: skip
+        wait_until(started.exists, what="the runner to start the task", timeout=30)
+        web.process.send_signal(signal.SIGTERM)
+        # Released only once uvicorn has closed the server and is about to exit: without
+        # the lifespan hook the process would die now, leaving the task RUNNING.
+        wait_until(
+            lambda: "Waiting for application shutdown" in web.log.read_text(),
+            what="uvicorn's shutdown",
+            timeout=30,
+        )
+        release.write_text("go")
+        web.process.wait(timeout=60)
+    with sqlite3.connect(tmp_path / "tasks.sqlite3") as db:
+        status, value = db.execute(
+            "SELECT status, return_value FROM django_tasks_database_dbtaskresult WHERE id = ?",
+            [task_id.replace("-", "")],
+        ).fetchone()
+    assert (status, value) == ("SUCCESSFUL", '"released"')
