@@ -61,9 +61,11 @@ def manage(*args: str, env: dict[str, str], timeout: float = 120) -> str:
     return done.stdout
 
 
-def sqlite_database(tmp_path: Path) -> str:
+def sqlite_database(tmp_path: Path, **extra: str) -> str:
+    """A migrated SQLite file; `extra` is the environment (TASKS_BACKEND=rq adds an app)."""
     url = f"sqlite:///{tmp_path / 'tasks.sqlite3'}"
-    manage("migrate", "--noinput", "-v0", env=process_env(database_url=url, upload_dir=tmp_path))
+    env = process_env(database_url=url, upload_dir=tmp_path, **extra)
+    manage("migrate", "--noinput", "-v0", env=env)
     return url
 
 
