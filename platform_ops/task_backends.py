@@ -27,7 +27,7 @@ class ThreadBackend(DatabaseBackend):
     """Stored in the database; a background thread of the web process runs it."""
 
     def enqueue(self, task: Task[P, T], args: Any, kwargs: Any) -> TaskResult[P, T]:
-        result = super().enqueue(task, args, kwargs)
+        result: TaskResult[P, T] = super().enqueue(task, args, kwargs)
         # After commit: the runner's own connection cannot see an uncommitted row.
         transaction.on_commit(lambda: task_runner_wake(backend_name=self.alias))
         return result
@@ -42,7 +42,7 @@ class ImmediateBackend(DatabaseBackend):
     supports_defer = False  # a task due later would need something to run it later
 
     def enqueue(self, task: Task[P, T], args: Any, kwargs: Any) -> TaskResult[P, T]:
-        result = super().enqueue(task, args, kwargs)
+        result: TaskResult[P, T] = super().enqueue(task, args, kwargs)
         task_id = str(result.id)
         transaction.on_commit(lambda: task_run_now(task_id=task_id, backend_name=self.alias))
         return result

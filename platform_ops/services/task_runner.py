@@ -127,9 +127,7 @@ class TaskRunner:
     def _beat(self) -> None:
         next_recover = 0.0
         while not self.stopping.is_set():
-            _safely(
-                worker_heartbeat_beat, worker_id=self.worker_id, pid=os.getpid(), queues="*"
-            )
+            _safely(worker_heartbeat_beat, worker_id=self.worker_id, pid=os.getpid(), queues="*")
             if time.monotonic() >= next_recover:
                 next_recover = time.monotonic() + settings.TASK_RECOVER_EVERY_SECONDS
                 _safely(tasks_recover)
@@ -169,9 +167,7 @@ def task_run_now(*, task_id: str, backend_name: str = "default") -> None:
     worker_id = _worker_id("request")
     with exclusive_transaction(DBTaskResult.objects.db):
         task = (
-            DBTaskResult.objects.ready()
-            .filter(pk=task_id, backend_name=backend_name)
-            .get_locked()
+            DBTaskResult.objects.ready().filter(pk=task_id, backend_name=backend_name).get_locked()
         )
         if task is not None:
             task.claim(worker_id)

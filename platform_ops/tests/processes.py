@@ -24,6 +24,11 @@ from devtools.net import free_port, port_wait, wait_until
 
 OPS_TOKEN = "ops-token-for-process-tests-0123456789"
 WAIT_SECONDS = 90
+# GET /api/tasks/{id}'s keys, the same in every TASKS_BACKEND mode.
+TASK_STATUS_KEYS = {
+    "id", "task", "queue", "status", "enqueued_at", "started_at", "finished_at",
+    "attempts", "result", "error",
+}  # fmt: skip
 
 
 def process_env(*, database_url: str, upload_dir: Path, **extra: str) -> dict[str, str]:
@@ -91,6 +96,7 @@ class WebProcess:
 
         wait_until(finished, what=f"task {task_id} to finish", timeout=WAIT_SECONDS, interval=0.2)
         assert seen["status"] == until, (seen, self.log.read_text()[-3000:])
+        assert set(seen) == TASK_STATUS_KEYS
         return seen
 
 
