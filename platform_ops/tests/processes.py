@@ -12,7 +12,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,6 +72,53 @@ def sqlite_database(tmp_path: Path, **extra: str) -> str:
     env = process_env(database_url=url, upload_dir=tmp_path, **extra)
     manage("migrate", "--noinput", "-v0", env=env)
     return url
+
+
+@contextmanager
+def postgres_database(tmp_path: Path) -> Iterator[str]:
+    """A migrated PostgreSQL database of its own beside the suite's test database (dropped
+    afterwards), so that processes share it while the test reads it with plain SQL."""
+    import psycopg2
+    from django.db import connection
+
+    db = connection.settings_dict
+    name = f"{db['NAME']}_proc"[:63]
+    admin = psycopg2.connect(
+        host=db.get("HOST") or "127.0.0.1", port=db.get("PORT") or 5432,
+        user=db.get("USER") or "postgres", password=db.get("PASSWORD") or None,
+        dbname="postgres",
+    )  # fmt: skip
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        cursor.execute(f'CREATE DATABASE "{name}"')
+    auth = (db.get("USER") or "postgres") + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
+    url = f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
+    try:
+        manage(
+            "migrate", "--noinput", "-v0", env=process_env(database_url=url, upload_dir=tmp_path)
+        )
+        yield url
+    finally:
+        with admin.cursor() as cursor:
+            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def sql_rows(url: str, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Rows of `sql` (written with %s) from the SQLite file or PostgreSQL database at `url`."""
+    if url.startswith("sqlite:///"):
+        import sqlite3
+
+        with sqlite3.connect(url.removeprefix("sqlite:///")) as lite:
+            return lite.execute(sql.replace("%s", "?"), params).fetchall()
+    import psycopg2
+
+    # closing(): psycopg2's own `with` ends the transaction but keeps the connection open.
+    with closing(psycopg2.connect(url)) as pg, pg.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+        return rows
 
 
 @dataclass

@@ -4,16 +4,19 @@ no worker process runs init-demo and reports queued through the API."""
 from __future__ import annotations
 
 import signal
-import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from devtools.net import wait_until
 from platform_ops.tests.processes import (
     api_token,
     manage,
+    postgres_database,
     process_env,
+    sql_rows,
     sqlite_database,
     web_process,
 )
@@ -21,18 +24,28 @@ from platform_ops.tests.processes import (
 pytestmark = pytest.mark.slow
 
 
-def _heartbeats(database: Path) -> list[tuple[str, int | None, str | None]]:
-    with sqlite3.connect(database) as db:
-        return db.execute(
-            "SELECT worker_id, pid, stopped_at FROM platform_ops_workerheartbeat"
-        ).fetchall()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The web processes' own database: SQLite always, PostgreSQL in the PostgreSQL pass."""
+    if request.param == "sqlite":
+        yield sqlite_database(tmp_path)
+        return
+    if connection.vendor != "postgresql":
+        pytest.skip("runs in the PostgreSQL pass of the suite")
+    with postgres_database(tmp_path) as url:
+        yield url
 
 
-def test_thread_mode_runs_init_demo_and_reports_in_the_web_process(tmp_path: Path) -> None:
+def _heartbeats(database_url: str) -> list[tuple[object, ...]]:
+    return sql_rows(database_url, "SELECT worker_id, stopped_at FROM platform_ops_workerheartbeat")
+
+
+def test_thread_mode_runs_init_demo_and_reports_in_the_web_process(
+    tmp_path: Path, database_url: str
+) -> None:
     env = process_env(
-        database_url=sqlite_database(tmp_path), upload_dir=tmp_path / "uploads",
-        TASKS_BACKEND="thread",
-    )  # fmt: skip
+        database_url=database_url, upload_dir=tmp_path / "uploads", TASKS_BACKEND="thread"
+    )
     with web_process(env=env, log=tmp_path / "web.log") as web:
         queued = web.post("/async/init-demo")
         assert queued.status_code == 202, queued.text
@@ -59,26 +72,23 @@ def test_thread_mode_runs_init_demo_and_reports_in_the_web_process(tmp_path: Pat
         assert health["queue"] == {"depth": 0, "running": 0, "oldest_waiting_seconds": None}
         assert health["worker"]["status"] == "ok"  # the runner threads' heartbeats
 
-        database = tmp_path / "tasks.sqlite3"
-        assert _heartbeats(database), "no runner thread sent a heartbeat"
+        assert _heartbeats(database_url), "no runner thread sent a heartbeat"
         web.process.send_signal(signal.SIGTERM)
         web.process.wait(timeout=60)
         # Each runner closed its heartbeat on the way out (atexit), so recovery elsewhere
         # knows at once that nothing in this process runs tasks any more.
         wait_until(
-            lambda: all(stopped for _, _, stopped in _heartbeats(database)),
+            lambda: all(stopped for _, stopped in _heartbeats(database_url)),
             what="every runner's heartbeat closed",
             timeout=10,
         )
 
 
-def test_sigterm_lets_the_runner_finish_its_task_before_the_process_exits(
-    tmp_path: Path,
-) -> None:
+def test_sigterm_lets_the_runner_finish_its_task_before_the_process_exits(tmp_path: Path) -> None:
+    database_url = sqlite_database(tmp_path)
     env = process_env(
-        database_url=sqlite_database(tmp_path), upload_dir=tmp_path / "uploads",
-        TASKS_BACKEND="thread",
-    )  # fmt: skip
+        database_url=database_url, upload_dir=tmp_path / "uploads", TASKS_BACKEND="thread"
+    )
     started, release = tmp_path / "started", tmp_path / "release"
     with web_process(env=env, log=tmp_path / "web.log", workers=1) as web:
         assert web.get("/healthz", token="").status_code == 200  # starts the runner
@@ -100,9 +110,9 @@ def test_sigterm_lets_the_runner_finish_its_task_before_the_process_exits(
         )
         release.write_text("go")
         web.process.wait(timeout=60)
-    with sqlite3.connect(tmp_path / "tasks.sqlite3") as db:
-        status, value = db.execute(
-            "SELECT status, return_value FROM django_tasks_database_dbtaskresult WHERE id = ?",
-            [task_id.replace("-", "")],
-        ).fetchone()
-    assert (status, value) == ("SUCCESSFUL", '"released"')
+    [row] = sql_rows(
+        database_url,
+        "SELECT status, return_value FROM django_tasks_database_dbtaskresult WHERE id = %s",
+        (task_id.replace("-", ""),),
+    )
+    assert row == ("SUCCESSFUL", '"released"')
