@@ -116,13 +116,15 @@ bench-quick: bench-deps
 # The lock: each requirements file pins every package of its install, direct or not, with its
 # hashes, resolved by uv from pyproject.toml for every platform. No uv.lock is committed: it
 # would name the index's download address for each file. Each file, then its compile options:
-REQUIREMENTS := requirements.txt requirements-dev.txt requirements-bench.txt requirements-bench-psycopg3.txt
+REQUIREMENTS := requirements.txt requirements-dev.txt requirements-rq.txt requirements-bench.txt requirements-bench-psycopg3.txt
 COMPILE_requirements.txt := pyproject.toml
 COMPILE_requirements-dev.txt := pyproject.toml --group dev -c requirements.txt
+COMPILE_requirements-rq.txt := --group pyproject.toml:rq -c requirements-dev.txt
 COMPILE_requirements-bench.txt := --group pyproject.toml:bench -c requirements-dev.txt
 COMPILE_requirements-bench-psycopg3.txt := --group pyproject.toml:bench-psycopg3 -c requirements-dev.txt
 ABOUT_requirements.txt := The runtime (production) install: pip install -r requirements.txt
 ABOUT_requirements-dev.txt := Runtime and development tools: pip install -r requirements-dev.txt
+ABOUT_requirements-rq.txt := TASKS_BACKEND=rq on top of the runtime: pip install -r requirements.txt -r requirements-rq.txt
 ABOUT_requirements-bench.txt := The benchmark's packages, on top of requirements-dev.txt (make bench-deps)
 ABOUT_requirements-bench-psycopg3.txt := psycopg 3 for the pooled benchmark runs, into .bench-deps/ (make bench-deps)
 HASH := \#

@@ -11,6 +11,14 @@ from django.conf import settings  # noqa: E402 (after the refusal: it loads the 
 from django.core.asgi import get_asgi_application  # noqa: E402
 
 from fastopp_site.body_limit import BodySizeLimit  # noqa: E402
+from fastopp_site.lifespan import Lifespan  # noqa: E402
 
 django_application = get_asgi_application()
-application = BodySizeLimit(django_application, max_bytes=settings.MAX_REQUEST_BODY_BYTES)
+
+from platform_ops.services.task_runner import task_runner_stop  # noqa: E402 (apps loaded)
+
+application = Lifespan(
+    BodySizeLimit(django_application, max_bytes=settings.MAX_REQUEST_BODY_BYTES),
+    # The in-process task runner (TASKS_BACKEND=thread) finishes its task before exit.
+    on_shutdown=[task_runner_stop],
+)

@@ -65,6 +65,11 @@ def settings_problems(*, values: Mapping[str, Any], process: ProcessKind = "web"
         problems.append('DATABASE_POOL=true needs psycopg 3: pip install "psycopg[binary,pool]".')
     if values["STORAGE_TYPE"] not in {"filesystem", "s3"}:
         problems.append("STORAGE_TYPE must be 'filesystem' or 's3'.")
+    backends = values["TASK_BACKEND_CLASSES"]
+    if values["TASKS_BACKEND"] not in backends:
+        problems.append(f"TASKS_BACKEND must be one of {', '.join(backends)}.")
+    elif values["TASKS_BACKEND"] == "rq" and importlib.util.find_spec("django_tasks_rq") is None:
+        problems.append("TASKS_BACKEND=rq needs django-tasks-rq: pip install django-tasks-rq.")
     return problems
 
 

@@ -60,7 +60,9 @@ def report_run_execute(*, report_run_id: int) -> ReportRun:
         run.status, run.result, run.row_count = ReportStatus.SUCCEEDED, rows, len(rows)
     run.finished_at = timezone.now()
     run.duration_ms = int((time.perf_counter() - started) * 1000)
-    run.save()
+    # Only what this run set: a full save would write back the task_id it loaded, which
+    # the enqueuing request may store after the task has started (a runner thread is quick).
+    run.save(update_fields=["status", "result", "row_count", "error", "finished_at", "duration_ms"])
     return run
 
 

@@ -274,12 +274,37 @@ MAX_REQUEST_BODY_BYTES = env.int("MAX_REQUEST_BODY_BYTES", default=6 * 1024 * 10
 PHOTO_MAX_BYTES = env.int("PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 
 # --- Background tasks (django-tasks; the same setting name as Django 6) --------
+# TASKS_BACKEND says where queued tasks run: "database" (the default: stored in the database,
+# run by `manage.py run_worker`), "thread" (stored in the database, run by a background
+# thread inside each web process, for hosts that cannot run a worker), "immediate" (stored
+# in the database, run inside the request that queues it) or "rq" (Redis, run by
+# `manage.py rqworker`; pip install django-tasks-rq). The API, GET /api/tasks/{id} and
+# /health's queue figures are the same in the first three; rq has no database queue figures.
+TASK_BACKEND_CLASSES = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "thread": "platform_ops.task_backends.ThreadBackend",
+    "immediate": "platform_ops.task_backends.ImmediateBackend",
+    "rq": "django_tasks_rq.RQBackend",
+}
+TASKS_BACKEND = env.str("TASKS_BACKEND", default="database").lower()
+TASK_QUEUES = ["default", "reports", "ops", "chat"]
 TASKS = {
     "default": {
-        "BACKEND": "django_tasks_db.DatabaseBackend",
-        "QUEUES": ["default", "reports", "ops", "chat"],
+        # An unknown name is refused at start-up (fastopp_site.startup); this keeps imports working.
+        "BACKEND": TASK_BACKEND_CLASSES.get(TASKS_BACKEND, TASK_BACKEND_CLASSES["database"]),
+        "QUEUES": TASK_QUEUES,
     },
 }
+TASKS_REDIS_URL = env.str("TASKS_REDIS_URL", default="redis://127.0.0.1:6379/0")
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")  # its rqworker command and the backend's checks
+    # rq's worker keeps a finished job's result for 500 s (GET /api/tasks/{id} then says 404).
+    RQ_QUEUES = {name: {"URL": TASKS_REDIS_URL} for name in TASK_QUEUES}
+# The thread runner's idle poll: tasks queued in this process wake it at once; the poll
+# picks up tasks queued elsewhere (another process, or re-queued by recovery).
+TASK_RUNNER_POLL_SECONDS = env.float("TASK_RUNNER_POLL_SECONDS", default=2.0)
+# On shutdown the runner lets its current task finish for this long (under gunicorn's 30 s).
+TASK_RUNNER_SHUTDOWN_SECONDS = env.float("TASK_RUNNER_SHUTDOWN_SECONDS", default=20.0)
 
 # --- Chat (OpenRouter or any OpenAI-compatible server) --------------------------
 OPENROUTER_API_KEY = env.str("OPENROUTER_API_KEY", default="")

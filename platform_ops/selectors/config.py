@@ -42,6 +42,7 @@ def config_redacted() -> list[tuple[str, str]]:
         ("OPENROUTER_API_KEY", _set_or_missing(settings.OPENROUTER_API_KEY)),
         ("OPENROUTER_LLM_MODEL", settings.OPENROUTER_LLM_MODEL),
         ("OPS_TOKEN", _set_or_missing(settings.OPS_TOKEN)),
+        ("TASKS_BACKEND", settings.TASKS_BACKEND),
         ("TASK_WORKER_STALE_SECONDS", str(settings.TASK_WORKER_STALE_SECONDS)),
         ("TASK_MAX_ATTEMPTS", str(settings.TASK_MAX_ATTEMPTS)),
         ("REPORT_STATEMENT_TIMEOUT_MS", str(settings.REPORT_STATEMENT_TIMEOUT_MS)),

@@ -63,6 +63,8 @@ def health_report() -> tuple[bool, dict[str, Any]]:
     try:
         # The queue query doubles as the reachability check: one round trip fewer per probe.
         stats = task_queue_stats()
+        if stats is None:  # the backend keeps no tasks in the database (TASKS_BACKEND=rq)
+            connection.ensure_connection()
     except DatabaseError:
         report["database"] = "unreachable"
         report["status"] = "error"
@@ -77,11 +79,15 @@ def health_report() -> tuple[bool, dict[str, Any]]:
     report["storage"] = "ok" if writable else "not writable"
     static_problem = static_manifest_problem()
     report["static"] = static_problem or "ok"
-    report["queue"] = {
-        "depth": stats.depth,
-        "running": stats.running,
-        "oldest_waiting_seconds": stats.oldest_waiting_seconds,
-    }
+    report["queue"] = (
+        {
+            "depth": stats.depth,
+            "running": stats.running,
+            "oldest_waiting_seconds": stats.oldest_waiting_seconds,
+        }
+        if stats is not None
+        else {"status": f"unavailable with TASKS_BACKEND={settings.TASKS_BACKEND}"}
+    )
     heartbeat_age = worker_last_heartbeat_seconds()
     report["worker"] = {
         "last_heartbeat_seconds": heartbeat_age,

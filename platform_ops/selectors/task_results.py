@@ -1,42 +1,63 @@
-"""Queued tasks as the status API and the ops page show them, and the queue's statistics."""
+"""Queued tasks as the status API and the ops page show them, and the queue's statistics.
+
+A task's status is read through the configured backend's public API (`get_result`), so
+the status endpoint works the same with any backend TASKS_BACKEND names. The queue's
+figures and the list of recent tasks need django-tasks-db's table: they live below,
+and answer None (or nothing) when the backend keeps no tasks in the database.
+"""
 
 from __future__ import annotations
 
-import uuid
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import Count, Min, Q, QuerySet
+from django.core.exceptions import SuspiciousOperation
+from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
-from core.tasks import TaskResultStatus
+from core.tasks import (
+    DEFAULT_TASK_BACKEND_ALIAS,
+    TaskResult,
+    TaskResultDoesNotExist,
+    TaskResultStatus,
+    task_backends,
+)
+
+logger = logging.getLogger(__name__)
 
 # Tasks on these queues belong to whoever holds the id; results of the others are staff-only.
 PUBLIC_TASK_QUEUES = frozenset({"chat"})
+MAX_TASK_ID_LENGTH = 64
 
 
-def task_result_get(*, task_id: str) -> DBTaskResult[..., Any] | None:
-    try:
-        parsed = uuid.UUID(task_id)
-    except ValueError:
-        # Not a UUID: no such task, rather than a server error.
+def task_result_get(*, task_id: str) -> TaskResult[Any] | None:
+    if not task_id or len(task_id) > MAX_TASK_ID_LENGTH:
         return None
-    return DBTaskResult.objects.filter(pk=parsed).first()
+    try:
+        return task_backends[DEFAULT_TASK_BACKEND_ALIAS].get_result(task_id)
+    except TaskResultDoesNotExist:
+        return None
+    except (ImportError, SuspiciousOperation):
+        # The stored task names a function that no longer exists: nothing to report on.
+        logger.warning("Task %s names no importable task", task_id)
+        return None
 
 
-def task_result_describe(*, task: DBTaskResult[..., Any], include_result: bool) -> dict[str, Any]:
+def task_result_describe(*, task: TaskResult[Any], include_result: bool) -> dict[str, Any]:
     """The public shape of a task: status and times; the result only when allowed."""
     data: dict[str, Any] = {
-        "id": str(task.pk),
-        "task": task.task_path.rsplit(".", 1)[-1],
-        "queue": task.queue_name,
+        "id": str(task.id),
+        "task": task.task.name,
+        "queue": task.task.queue_name,
         "status": task.status,
         "enqueued_at": task.enqueued_at,
         "started_at": task.started_at,
         "finished_at": task.finished_at,
-        "attempts": len(task.worker_ids),
+        "attempts": task.attempts,
         "result": None,
         "error": None,
     }
@@ -46,17 +67,27 @@ def task_result_describe(*, task: DBTaskResult[..., Any], include_result: bool) 
         data["result"] = task.return_value
     elif task.status == TaskResultStatus.FAILED:
         # The class name only: messages and tracebacks can quote data (see the admin for them).
-        name = task.exception_class_path.rsplit(".", 1)[-1] or "Error"
-        data["error"] = f"The task failed ({name})."
+        path = task.errors[-1].exception_class_path if task.errors else ""
+        data["error"] = f"The task failed ({path.rsplit('.', 1)[-1] or 'Error'})."
     return data
 
 
-def task_result_visible(*, task: DBTaskResult[..., Any], is_staff: bool) -> bool:
-    return is_staff or task.queue_name in PUBLIC_TASK_QUEUES
+def task_result_visible(*, task: TaskResult[Any], is_staff: bool) -> bool:
+    return is_staff or task.task.queue_name in PUBLIC_TASK_QUEUES
 
 
-def task_results_recent(*, limit: int = 20) -> QuerySet[DBTaskResult[..., Any]]:
-    return DBTaskResult.objects.order_by("-enqueued_at")[:limit]
+# --- Database-only reads: django-tasks-db's table ---------------------------------------
+
+
+def task_queue_in_database() -> bool:
+    """Does the configured backend keep its tasks in django-tasks-db's table?"""
+    return isinstance(task_backends[DEFAULT_TASK_BACKEND_ALIAS], DatabaseBackend)
+
+
+def task_results_recent(*, limit: int = 20) -> list[DBTaskResult[..., Any]]:
+    if not task_queue_in_database():
+        return []
+    return list(DBTaskResult.objects.order_by("-enqueued_at")[:limit])
 
 
 @dataclass
@@ -66,7 +97,10 @@ class QueueStats:
     running: int
 
 
-def task_queue_stats() -> QueueStats:
+def task_queue_stats() -> QueueStats | None:
+    """The queue's figures, or None when the backend keeps no tasks in the database."""
+    if not task_queue_in_database():
+        return None
     # One query (health probes call this every few seconds); "ready" as django-tasks-db
     # defines it: waiting, and due now.
     due = Q(status=TaskResultStatus.READY) & (

@@ -33,3 +33,13 @@ def record_execution(*, key: int) -> int:
 @task()
 def echo(*, value: int) -> int:
     return value
+
+
+@task()
+def wait_for_release(*, started: str, release: str) -> str:
+    """Runs until the test creates `release`, so a test can stop a process mid-task."""
+    Path(started).write_text("started")
+    deadline = time.monotonic() + 60
+    while not Path(release).exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return "released" if Path(release).exists() else "timed out"

@@ -29,6 +29,7 @@ def ops_page(request: HttpRequest) -> HttpResponse:
             "health": health,
             "config": config_redacted(),
             "queue": task_queue_stats(),
+            "tasks_backend": settings.TASKS_BACKEND,
             "workers": worker_heartbeat_list(),
             "tasks": task_results_recent(),
         },

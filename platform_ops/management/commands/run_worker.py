@@ -10,10 +10,11 @@ from types import FrameType
 from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError, close_old_connections
 from django.utils.crypto import get_random_string
 
+from platform_ops.selectors.task_results import task_queue_in_database
 from platform_ops.services.workers import (
     tasks_recover,
     worker_heartbeat_beat,
@@ -42,6 +43,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if not task_queue_in_database():
+            raise CommandError(
+                f"TASKS_BACKEND={settings.TASKS_BACKEND} keeps no tasks in the database; "
+                "run its own worker (README: Tasks)."
+            )
         self.stopping = False
         self.child: subprocess.Popen[bytes] | None = None
         self.worker_id = ""
