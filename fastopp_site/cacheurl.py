@@ -19,6 +19,7 @@ from django.utils.module_loading import import_string
 DJANGO_REDIS_BACKEND = "django.core.cache.backends.redis.RedisCache"
 LOCMEM_BACKEND = "django.core.cache.backends.locmem.LocMemCache"
 REDIS_SCHEMES = frozenset({"redis", "rediss", "rediscache", "valkey", "valkeys"})
+REDIS_TIMEOUT_SECONDS = 2.0
 _BASE_OPTIONS = frozenset({"TIMEOUT", "KEY_PREFIX", "VERSION", "KEY_FUNCTION"})
 # What CACHE_URL is when unset: one cache per process.
 DEFAULT_CACHE_URL = "locmemcache://fastopp-default"
@@ -59,6 +60,12 @@ def cache_config(*, url: str) -> dict[str, Any]:
     # which Django would then ignore.
     for key in [k for k in config if k.upper() in _BASE_OPTIONS and k != k.upper()]:
         config[key.upper()] = config.pop(key)
+    if backend == DJANGO_REDIS_BACKEND:
+        # redis-py waits forever by default; a stalled server would hang every page that
+        # reads the catalog. The URL's own ?socket_timeout=... wins.
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("socket_connect_timeout", REDIS_TIMEOUT_SECONDS)
+        options.setdefault("socket_timeout", REDIS_TIMEOUT_SECONDS)
     try:
         import_string(config["BACKEND"])
     except ImportError as exc:
