@@ -55,7 +55,8 @@ def catalog_cache_key(*, generation: int, name: str, params: dict[str, object]) 
 def catalog_cache_generation() -> int:
     # A random first number: if the key is lost (eviction, a Redis restart without its
     # data) the new generation cannot be one that older entries still carry.
-    return int(cache.get_or_set(CACHE_GENERATION_KEY, lambda: secrets.randbelow(2**60), None))
+    generation = cache.get_or_set(CACHE_GENERATION_KEY, lambda: secrets.randbelow(2**60), None)
+    return int(cast(int, generation))
 
 
 def _cached(name: str, build: Callable[[], T], **params: object) -> T:

@@ -39,11 +39,11 @@ def cache_config(*, url: str) -> dict[str, Any]:
     scheme = parts.scheme.lower()
     if scheme in REDIS_SCHEMES:
         if not parts.hostname and not parts.path.strip("/"):
-            raise CacheUrlError(
-                "CACHE_URL names no Redis server; write it as redis://host:6379/0"
-            )
+            raise CacheUrlError("CACHE_URL names no Redis server; write it as redis://host:6379/0")
         if importlib.util.find_spec("redis") is None:
-            raise CacheUrlError("CACHE_URL is a Redis URL but redis-py is missing: pip install redis")
+            raise CacheUrlError(
+                "CACHE_URL is a Redis URL but redis-py is missing: pip install redis"
+            )
         backend: str | None = DJANGO_REDIS_BACKEND
     else:
         backend = None
@@ -74,4 +74,3 @@ def cache_config(*, url: str) -> dict[str, Any]:
             f"CACHE_URL's backend {config['BACKEND']} cannot be imported ({exc})"
         ) from exc
     return config
-

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import shlex
 import signal
 import sqlite3
 import subprocess
@@ -113,7 +112,8 @@ class Site:
         )
 
     def logs(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in self.folder.glob("*.log"))
+        logs = sorted(self.folder.glob("*.log"))
+        return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in logs)
 
     def product_names_in_database(self) -> set[str]:
         with sqlite3.connect(self.database) as db:
@@ -138,19 +138,21 @@ def _site(tmp_path: Path, *, cache_url: str | None) -> Iterator[Site]:
         if key
         not in {"DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE", "TEST_DATABASE_NAME", "CACHE_URL", "PORT"}
     }
-    env.update({
-        "DJANGO_SETTINGS_MODULE": "fastopp_site.settings",
-        # The Procfile's commands say `gunicorn` and `python`: this venv's.
-        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
-        "ENVIRONMENT": "production",
-        "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": "127.0.0.1,localhost",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
-        "UPLOAD_DIR": str(tmp_path / "uploads"),
-        "OPS_TOKEN": OPS_TOKEN,
-        # Longer than the test, so an entry never expires under it: staleness is visible.
-        "CATALOG_CACHE_SECONDS": "600",
-    })
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "fastopp_site.settings",
+            # The Procfile's commands say `gunicorn` and `python`: this venv's.
+            "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
+            "ENVIRONMENT": "production",
+            "SECRET_KEY": SECRET_KEY,
+            "ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+            "UPLOAD_DIR": str(tmp_path / "uploads"),
+            "OPS_TOKEN": OPS_TOKEN,
+            # Longer than the test, so an entry never expires under it: staleness is visible.
+            "CATALOG_CACHE_SECONDS": "600",
+        }
+    )
     if cache_url is not None:
         env["CACHE_URL"] = cache_url
     site = Site(folder=tmp_path, env=env)

@@ -79,7 +79,8 @@ def test_a_bad_cache_url_is_one_problem_without_the_password() -> None:
         values=settings_from(**PRODUCTION, CACHE_URL="redsi://user:hunter2@cache:6379/0")
     )
     assert len(problems) == 1
-    assert "CACHE_URL" in problems[0] and "redsi" in problems[0]
+    assert "CACHE_URL" in problems[0]
+    assert "redsi" in problems[0]
     assert "hunter2" not in problems[0]
 
 

@@ -22,7 +22,8 @@ def _cache_describe() -> tuple[str, str]:
     if backend == "LocMemCache":
         return "local memory (one per process; CACHE_URL unset)", "not set"
     location = config.get("LOCATION", "")
-    parts = [urlsplit(str(item)) for item in (location if isinstance(location, list) else [location])]
+    locations = location if isinstance(location, list) else [location]
+    parts = [urlsplit(str(item)) for item in locations]
     servers = ", ".join(
         f"{part.scheme}://{part.hostname}:{part.port or 6379}{part.path}"
         for part in parts
