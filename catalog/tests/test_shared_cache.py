@@ -1,6 +1,7 @@
 """Two real web processes and the task worker, started with the Procfile's own commands.
 
-The site runs in production mode on its own SQLite file. Process B's catalog cache is
+The site runs in production mode on a SQLite file of its own, or on the PostgreSQL pass's
+test database. Process B's catalog cache is
 warmed, a product is saved through process A's API, demo data is reset by the worker
 (queued through A) and by `manage.py loaddemo --reset`, and after each write B is asked
 again. On Redis (CACHE_URL) B must answer fresh at once; on the default local-memory cache
@@ -20,6 +21,7 @@ import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,9 +29,11 @@ import httpx
 import pytest
 from django.conf import settings as django_settings
 
+from devtools.databases import database_url_for_subprocess
 from devtools.net import free_port, port_wait, wait_until
 
-pytestmark = pytest.mark.slow
+# The test database only serves the PostgreSQL pass (see _site); rows are flushed afterwards.
+pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(django_settings.BASE_DIR)
 LAMP = "Shared cache lamp"
@@ -65,10 +69,6 @@ class Site:
     folder: Path
     env: dict[str, str]
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
-
-    @property
-    def database(self) -> Path:
-        return self.folder / "site.sqlite3"
 
     def manage(self, *args: str) -> str:
         result = subprocess.run(
@@ -116,8 +116,16 @@ class Site:
         return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in logs)
 
     def product_names_in_database(self) -> set[str]:
-        with sqlite3.connect(self.database) as db:
-            return {name for (name,) in db.execute("SELECT name FROM catalog_product")}
+        """Read past every cache: straight from the database the processes share."""
+        url = self.env["DATABASE_URL"]
+        if url.startswith("sqlite:///"):
+            with closing(sqlite3.connect(url.removeprefix("sqlite:///"))) as db:
+                return {name for (name,) in db.execute("SELECT name FROM catalog_product")}
+        import psycopg2
+
+        with closing(psycopg2.connect(url)) as db, db.cursor() as cursor:
+            cursor.execute("SELECT name FROM catalog_product")
+            return {name for (name,) in cursor.fetchall()}
 
     def stop(self) -> None:
         for process in self.processes:
@@ -132,6 +140,14 @@ class Site:
 
 
 def _site(tmp_path: Path, *, cache_url: str | None) -> Iterator[Site]:
+    """On the PostgreSQL pass the processes share the test database (flushed afterwards);
+    otherwise a SQLite file of their own, so the test runs without any set-up too."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        database_url = database_url_for_subprocess()
+    else:
+        database_url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
     env = {
         key: value
         for key, value in os.environ.items()
@@ -146,7 +162,7 @@ def _site(tmp_path: Path, *, cache_url: str | None) -> Iterator[Site]:
             "ENVIRONMENT": "production",
             "SECRET_KEY": SECRET_KEY,
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+            "DATABASE_URL": str(database_url),
             "UPLOAD_DIR": str(tmp_path / "uploads"),
             "OPS_TOKEN": OPS_TOKEN,
             # Longer than the test, so an entry never expires under it: staleness is visible.
@@ -156,7 +172,7 @@ def _site(tmp_path: Path, *, cache_url: str | None) -> Iterator[Site]:
     if cache_url is not None:
         env["CACHE_URL"] = cache_url
     site = Site(folder=tmp_path, env=env)
-    site.manage("migrate", "--noinput")
+    site.manage("migrate", "--noinput")  # the Procfile's release step (a no-op on PostgreSQL)
     site.manage("loaddemo")
     try:
         yield site
