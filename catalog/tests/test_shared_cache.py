@@ -123,7 +123,8 @@ class Site:
                 return {name for (name,) in db.execute("SELECT name FROM catalog_product")}
         import psycopg2
 
-        with closing(psycopg2.connect(url)) as db, db.cursor() as cursor:
+        with closing(psycopg2.connect(url)) as server:
+            cursor = server.cursor()
             cursor.execute("SELECT name FROM catalog_product")
             return {name for (name,) in cursor.fetchall()}
 
