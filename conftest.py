@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from django.conf import LazySettings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connections
 
 # Browser, live-server, fake-LLM and port fixtures, shared with the benchmark's tests.
@@ -25,8 +25,10 @@ def _fast_and_isolated(settings: LazySettings, tmp_path: Path) -> None:
             "OPTIONS": {"location": str(tmp_path / "uploads"), "base_url": "/uploads/"},
         },
     }
-    # Rolled-back test data must not live on in the process's cache (catalog reads).
-    cache.clear()
+    # Rolled-back test data must not live on in the process's caches (catalog reads, the
+    # health check's per-machine answers).
+    for alias in caches:
+        caches[alias].clear()
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,20 @@
 """Reads for the product catalog: the dashboard numbers, the table and FastOpp's JSON.
 
 The dashboard reads (list, stats, charts) are cached for CATALOG_CACHE_SECONDS: products
-change rarely and the demo pages and /api/products read them on every hit. Any product
-save or delete starts a new cache generation (see catalog.services.catalog_cache_clear);
-with several processes, each one's cache can be stale for at most that many seconds.
+change rarely and the demo pages and /api/products read them on every hit. Every entry's
+key holds the current generation, a number kept in the same cache; any product save or
+delete starts a new one (catalog.services.catalog_cache_clear), so older entries are never
+read again. With a shared cache (CACHE_URL=redis://...) that reaches every process at once;
+with the default local-memory cache only the process that saved, so another web process or
+the task worker's writes can be served stale for up to CATALOG_CACHE_SECONDS.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -35,14 +42,41 @@ PRICE_BUCKETS: tuple[tuple[str, Decimal | None, Decimal | None], ...] = (
 _MANAGER_ROLES = (Role.ADMIN, Role.MARKETING)
 CACHE_GENERATION_KEY = "catalog:generation"
 T = TypeVar("T")
+logger = logging.getLogger(__name__)
+_MISSING = object()
 
 
-def _cached(name: str, build: Callable[[], T]) -> T:
+def catalog_cache_key(*, generation: int, name: str, params: dict[str, object]) -> str:
+    """The entry's key: parameters hashed, so no user text (spaces, length) reaches the cache."""
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()
+    return f"catalog:{generation}:{name}:{digest}"
+
+
+def catalog_cache_generation() -> int:
+    # A random first number: if the key is lost (eviction, a Redis restart without its
+    # data) the new generation cannot be one that older entries still carry.
+    generation = cache.get_or_set(CACHE_GENERATION_KEY, lambda: secrets.randbelow(2**60), None)
+    return int(cast(int, generation))
+
+
+def _cached(name: str, build: Callable[[], T], **params: object) -> T:
     seconds = settings.CATALOG_CACHE_SECONDS
     if seconds <= 0:
         return build()
-    generation = cache.get_or_set(CACHE_GENERATION_KEY, 0, timeout=None)
-    return cast(T, cache.get_or_set(f"catalog:{generation}:{name}", build, timeout=seconds))
+    try:
+        key = catalog_cache_key(generation=catalog_cache_generation(), name=name, params=params)
+        found = cache.get(key, _MISSING)
+    except Exception:  # an unreachable cache server: serve from the database meanwhile
+        logger.warning("catalog cache unavailable; reading the database", exc_info=True)
+        return build()
+    if found is not _MISSING:
+        return cast(T, found)
+    value = build()
+    try:
+        cache.add(key, value, timeout=seconds)
+    except Exception:  # as above: the answer is right, only not kept
+        logger.warning("catalog cache unavailable; answer not kept", exc_info=True)
+    return value
 
 
 def product_list(*, search: str = "", category: str | None = None) -> QuerySet[Product]:
@@ -61,8 +95,10 @@ def product_list(*, search: str = "", category: str | None = None) -> QuerySet[P
 def product_rows(*, search: str = "", category: str | None = None) -> list[Product]:
     """The product table's rows (cached); ``product_list`` is the uncached queryset."""
     return _cached(
-        f"rows:{search}:{category or ''}",
+        "rows",
         lambda: list(product_list(search=search, category=category)),
+        search=search,
+        category=category or "",
     )
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -11,7 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import DEFAULT_DB_ALIAS, transaction
 
 from accounts.roles import Role
 from accounts.services import group_model_permissions_sync
@@ -22,10 +22,28 @@ DEMO_FILE = Path(settings.BASE_DIR) / "fixtures" / "products.json"
 ALL_ACTIONS = ("add", "change", "delete", "view")
 
 
-def catalog_cache_clear(**_signal_kwargs: Any) -> None:
-    """Start a new generation of cached catalog reads (connected to Product save/delete)."""
-    with contextlib.suppress(ValueError):  # no generation yet: nothing is cached
+logger = logging.getLogger(__name__)
+
+
+def catalog_cache_clear(*, using: str = DEFAULT_DB_ALIAS, **_signal_kwargs: Any) -> None:
+    """Start a new generation of cached catalog reads (connected to Product save/delete).
+
+    Inside a transaction the generation moves again at commit: between the save and the
+    commit another process still reads the old rows and may cache them under the new
+    generation.
+    """
+    _generation_bump()
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(_generation_bump, using=using)
+
+
+def _generation_bump() -> None:
+    try:
         cache.incr(CACHE_GENERATION_KEY)
+    except ValueError:  # no generation yet: nothing is cached under one
+        pass
+    except Exception:  # an unreachable cache server; its entries expire on their own
+        logger.exception("catalog cache generation not bumped: other processes may be stale")
 
 
 def product_create(
@@ -110,4 +128,7 @@ def products_demo_load(*, reset: bool = False) -> ProductsDemoResult:
     if reset:
         extras = Product.objects.exclude(pk__in=kept_ids).filter(order_items__isnull=True)
         removed = extras.delete()[0]
+    # Said once here, not left to the per-row signals: a bulk path that sends none (a
+    # fast delete, a future bulk_update) must still reach every process's cache.
+    catalog_cache_clear()
     return ProductsDemoResult(created=created, reset=restored, removed=removed, total=len(rows))

@@ -15,6 +15,7 @@ from typing import Any
 
 import environ
 
+from fastopp_site.cacheurl import DEFAULT_CACHE_URL, LOCMEM_BACKEND, CacheUrlError, cache_config
 from fastopp_site.dburl import DatabaseUrlError, database_url_normalize
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -58,7 +59,8 @@ MINIMAL_MODE = env.bool("MINIMAL_MODE", default=False)
 # Seconds /health reuses a good "migrations applied" and "storage writable" answer.
 HEALTH_CACHE_SECONDS = env.int("HEALTH_CACHE_SECONDS", default=30)
 
-# Seconds the catalog's dashboard reads stay cached in each process (0: off).
+# Seconds the catalog's dashboard reads stay cached (0: off); in the shared cache when
+# CACHE_URL names one, else in each process (see CACHES below).
 CATALOG_CACHE_SECONDS = env.int("CATALOG_CACHE_SECONDS", default=30)
 
 # The benchmark's comparison endpoints under /bench/ (a deliberately blocking LLM view, a
@@ -180,6 +182,22 @@ if _database["ENGINE"] == "django.db.backends.sqlite3" and env.str("TEST_DATABAS
 
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache -----------------------------------------------------------------------
+# "default" is what every process of the site shares: Redis (CACHE_URL=redis://...) when
+# there are two or more processes (web workers, machines, a task worker that writes catalog
+# data), otherwise each process's own memory. "local" is always this process's memory, for
+# facts about this machine (its storage), which another machine's answer must not stand for.
+CACHE_URL_PROBLEM = ""  # why CACHE_URL cannot be used; the URL may hold a password
+try:
+    _default_cache = cache_config(url=env.str("CACHE_URL", default="") or DEFAULT_CACHE_URL)
+except CacheUrlError as exc:
+    CACHE_URL_PROBLEM = str(exc)
+    _default_cache = cache_config(url=DEFAULT_CACHE_URL)  # unused: the entry points refuse
+CACHES: dict[str, dict[str, Any]] = {
+    "default": _default_cache,
+    "local": {"BACKEND": LOCMEM_BACKEND, "LOCATION": "fastopp-local"},
+}
 
 # --- Passwords and sessions ----------------------------------------------------
 AUTH_PASSWORD_VALIDATORS = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform as python_platform
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection
@@ -14,9 +15,27 @@ def _set_or_missing(value: object) -> str:
     return "set (hidden)" if value else "not set"
 
 
+def _cache_describe() -> tuple[str, str]:
+    """(where the shared cache is, whether its URL holds a password); never the password."""
+    config = settings.CACHES["default"]
+    backend = str(config["BACKEND"]).rsplit(".", 1)[-1]
+    if backend == "LocMemCache":
+        return "local memory (one per process; CACHE_URL unset)", "not set"
+    location = config.get("LOCATION", "")
+    locations = location if isinstance(location, list) else [location]
+    parts = [urlsplit(str(item)) for item in locations]
+    servers = ", ".join(
+        f"{part.scheme}://{part.hostname}:{part.port or 6379}{part.path}"
+        for part in parts
+        if part.hostname
+    )
+    return f"{backend} {servers}".strip(), _set_or_missing(any(part.password for part in parts))
+
+
 def config_redacted() -> list[tuple[str, str]]:
     """The effective configuration; every secret is shown only as set or not set."""
     storage_options = settings.STORAGES["default"].get("OPTIONS", {})
+    cache_where, cache_password = _cache_describe()
     return [
         ("PLATFORM", settings.PLATFORM),
         ("ENVIRONMENT", settings.ENVIRONMENT),
@@ -31,6 +50,8 @@ def config_redacted() -> list[tuple[str, str]]:
             if settings.SECRET_KEY.startswith("django-insecure")
             else _set_or_missing(settings.SECRET_KEY),
         ),
+        ("CACHE", cache_where),
+        ("CACHE password", cache_password),
         ("STORAGE_TYPE", settings.STORAGE_TYPE),
         ("S3_BUCKET", str(storage_options.get("bucket_name") or "")),
         ("S3_ENDPOINT_URL", str(storage_options.get("endpoint_url") or "")),

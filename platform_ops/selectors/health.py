@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.contrib.staticfiles.storage import ManifestFilesMixin, staticfiles_storage
-from django.core.cache import cache
+from django.core.cache import caches
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, connection
@@ -49,11 +49,15 @@ def static_manifest_problem() -> str | None:
 
 
 def _cached_when_good(key: str, check: Callable[[], T], *, good: T) -> T:
-    if cache.get(key) == good:
+    # This process's own memory, never the shared cache: storage is per machine (another
+    # machine's "writable" says nothing about this disk), and a probe must not fail
+    # because a cache server is down.
+    local = caches["local"]
+    if local.get(key) == good:
         return good
     result = check()
     if result == good:
-        cache.set(key, result, timeout=settings.HEALTH_CACHE_SECONDS)
+        local.set(key, result, timeout=settings.HEALTH_CACHE_SECONDS)
     return result
 
 

@@ -26,6 +26,7 @@ CANARIES = {
     "BACKUP_S3_ACCESS_KEY": "canary-backup-access-1c6d",
     "BACKUP_S3_SECRET_KEY": "canary-backup-secret-2e9b",
     "DATABASE_PASSWORD": "canary-db-password-4b8e",
+    "CACHE_PASSWORD": "canary-cache-password-6d1a",
 }
 
 
@@ -78,7 +79,8 @@ def test_no_secret_in_any_ops_response_or_log(caplog):
 def test_no_secret_in_command_output(command, tmp_path: Path):
     env = {
         **os.environ,
-        **{name: value for name, value in CANARIES.items() if name != "DATABASE_PASSWORD"},
+        **{name: value for name, value in CANARIES.items() if not name.endswith("_PASSWORD")},
+        "CACHE_URL": f"redis://:{CANARIES['CACHE_PASSWORD']}@127.0.0.1:9/0",
         "STORAGE_TYPE": "s3",
         "S3_BUCKET": "media",
         # Port 9 is closed: the commands must report the failure without the password.
