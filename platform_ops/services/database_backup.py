@@ -86,6 +86,14 @@ def _native_format() -> BackupFormat:
     return BackupFormat.JSON
 
 
+def _sqlite_outside_transaction() -> None:
+    # Inside an open transaction SQLite's backup step is refused for ever and Python's
+    # sqlite3 retries it in a loop: refuse at once instead of hanging.
+    if connection.in_atomic_block:
+        raise DatabaseBackupError("cannot copy a SQLite database from inside a transaction")
+    connection.ensure_connection()
+
+
 def database_backup(*, path: Path | None = None, use_json: bool = False) -> Path:
     """Copy the database to a file while the site runs, check the copy, return its path.
 
@@ -99,7 +107,7 @@ def database_backup(*, path: Path | None = None, use_json: bool = False) -> Path
     )
     target.parent.mkdir(parents=True, exist_ok=True)
     if backup_format is BackupFormat.SQLITE:
-        connection.ensure_connection()
+        _sqlite_outside_transaction()
         with sqlite3.connect(target) as destination:
             connection.connection.backup(destination)
             # A copy of a WAL database is in WAL mode too; a standalone file needs no -wal.
@@ -139,7 +147,7 @@ def database_restore(*, path: Path) -> BackupFormat:
                 f"loading {path} failed and nothing was changed: {detail}"
             ) from exc
     elif backup_format is BackupFormat.SQLITE:
-        connection.ensure_connection()
+        _sqlite_outside_transaction()
         try:
             # One step (pages=-1) under one write lock: the live file changes all at once.
             with sqlite_read_only(path) as source:

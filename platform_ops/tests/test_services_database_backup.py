@@ -192,3 +192,11 @@ def test_the_command_exits_non_zero_with_one_line_and_no_traceback(tmp_path):
     assert len(lines) == 1, completed.stderr
     assert "not a backup made by backupdb" in lines[0]
     assert "Traceback" not in completed.stderr
+
+
+@pytest.mark.django_db
+def test_sqlite_backup_inside_a_transaction_is_refused_not_hung(tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's backup step is what loops inside a transaction")
+    with pytest.raises(CommandError, match="inside a transaction"):
+        _run("backupdb", "--output", str(tmp_path / "x.sqlite3"))
