@@ -175,3 +175,15 @@ def database_backup_download(*, name: str = LATEST, folder: Path, client: Any = 
     if expected and expected != _sha256(target):
         raise DatabaseBackupError(f"{name} in the bucket does not match its checksum")
     return target
+
+
+def database_backup_enqueue(*, use_json: bool = False) -> str:
+    """Queue `database_backup_upload` on the "ops" queue; refuses at once without a bucket."""
+    if not settings.BACKUP_S3_BUCKET:
+        raise DatabaseBackupError(
+            "set BACKUP_S3_BUCKET (or S3_BUCKET) to keep database backups in a bucket"
+        )
+    # The services <-> tasks pair: the task module imports this one at its top.
+    from platform_ops.tasks import database_backup as database_backup_task
+
+    return str(database_backup_task.enqueue(use_json=use_json).id)

@@ -74,7 +74,8 @@ def test_retention_keeps_exactly_the_newest_copies(bucket, settings):
     assert others <= set(_keys(bucket, settings.BACKUP_S3_BUCKET))
     out = _run("backupdb", "--bucket", "--keep", "1")
     assert "Copies kept: 1" in out
-    assert made[-1].removeprefix(PREFIX) in out and made[-2].removeprefix(PREFIX) in out
+    assert made[-1].removeprefix(PREFIX) in out
+    assert made[-2].removeprefix(PREFIX) in out
     assert len(set(_keys(bucket, settings.BACKUP_S3_BUCKET)) - others) == 1
 
 
@@ -117,7 +118,7 @@ def test_bucket_refusals_are_one_line(bucket, settings):
         _run("restoredb", "--bucket", "--yes")
     with pytest.raises(CommandError, match="is not a backup name"):
         _run("restoredb", "--bucket", "../../etc/passwd", "--yes")
-    with pytest.raises(CommandError, match="no backup db-20200101-000000-000000.json"):
+    with pytest.raises(CommandError, match=r"no backup db-20200101-000000-000000\.json"):
         _run("restoredb", "--bucket", "db-20200101-000000-000000.json", "--yes")
     with pytest.raises(CommandError, match="keep at least one copy"):
         _run("backupdb", "--bucket", "--keep", "0")
@@ -134,3 +135,39 @@ def test_without_a_bucket_it_says_which_setting_is_missing(settings):
         _run("backupdb", "--bucket")
     with pytest.raises(CommandError, match="set BACKUP_S3_BUCKET"):
         _run("restoredb", "--bucket", "--yes")
+
+
+OPS_TOKEN = "ops-token-for-tests-0123456789"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_ops_endpoint_queues_a_bucket_backup(bucket, settings):
+    from django.test import Client
+    from django_tasks_db.models import DBTaskResult
+
+    from platform_ops.tasks import database_backup
+
+    settings.OPS_TOKEN = OPS_TOKEN
+    auth = f"Bearer {OPS_TOKEN}"
+    response = Client().post(
+        "/admin/backup-db",
+        data={"json": True},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=auth,
+    )
+    assert response.status_code == 202
+    task = DBTaskResult.objects.get(pk=response.json()["task_id"])
+    assert (task.queue_name, task.args_kwargs["kwargs"]) == ("ops", {"use_json": True})
+    UserFactory(email="keep@example.com")
+    assert database_backup.call(use_json=True)["name"].endswith(".json")
+    assert len(_copies(bucket, settings.BACKUP_S3_BUCKET)) == 1
+
+    bad = Client().post(
+        "/admin/backup-db", data="{", content_type="application/json", HTTP_AUTHORIZATION=auth
+    )
+    assert bad.status_code == 400
+    settings.BACKUP_S3_BUCKET = ""
+    refused = Client().post("/admin/backup-db", HTTP_AUTHORIZATION=auth)
+    assert refused.status_code == 422
+    assert "set BACKUP_S3_BUCKET" in refused.json()["detail"]
+    assert DBTaskResult.objects.count() == 1
