@@ -6,6 +6,7 @@ from typing import Any
 
 from core.tasks import task
 from platform_ops.demo import demo_load
+from platform_ops.services.database_backup_remote import database_backup_upload
 from platform_ops.services.file_backup import files_backup_run, files_restore_run
 
 
@@ -22,3 +23,8 @@ def files_backup() -> dict[str, Any]:
 @task(queue_name="ops")
 def files_restore() -> dict[str, Any]:
     return files_restore_run().as_dict()
+
+
+@task(queue_name="ops")
+def database_backup(*, use_json: bool = False) -> dict[str, Any]:
+    return database_backup_upload(use_json=use_json).as_dict()

@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # FastOpp's paths; listed before the admin's own URLs, which would claim /admin/*.
     path("admin/backup-files", operations.backup_files, name="backup_files"),
     path("admin/restore-files", operations.restore_files, name="restore_files"),
+    path("admin/backup-db", operations.backup_db, name="backup_db"),
     path("debug/simple", debug.debug_simple, name="debug_simple"),
     path("debug/database", debug.debug_database, name="debug_database"),
     path("debug/database-data", debug.debug_database_data, name="debug_database_data"),

@@ -267,6 +267,10 @@ BACKUP_S3_ENDPOINT_URL = env.str(
 )
 BACKUP_S3_REGION = env.str("BACKUP_S3_REGION", default=env.str("S3_REGION", default="us-east-1"))
 BACKUP_S3_PREFIX = env.str("BACKUP_S3_PREFIX", default="backups/uploads")
+# Database backups (`manage.py backupdb --bucket`) go to the same bucket under their own
+# prefix; after each upload only the BACKUP_KEEP newest copies stay.
+BACKUP_DB_PREFIX = env.str("BACKUP_DB_PREFIX", default="backups/db")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=7)
 
 STORAGES = {
     "default": _default_storage,

@@ -1,4 +1,11 @@
-"""Database backup and restore while the site runs: SQLite's backup API, pg_dump, or JSON."""
+"""Database backup and restore while the site runs: SQLite's backup API, pg_dump, or JSON.
+
+Why not django-dbbackup (5.4, Django 5.0-6.0): its SQLite restore writes the backup's bytes
+over the live database file without checking them (an empty or truncated file replaces
+every row), and it checks the engine only when a side-car metadata file is present. What it
+adds for this job, S3 through django-storages and `--clean` retention, is a listing and a
+delete on the bucket the file backups already use (`database_backup_remote`).
+"""
 
 from __future__ import annotations
 
@@ -10,22 +17,36 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from core.errors import AppError, ErrorKind
+from catalog.services import catalog_cache_clear
+from core.errors import ErrorKind
+from platform_ops.services.database_backup_formats import (
+    BackupFormat,
+    DatabaseBackupError,
+    database_backup_inspect,
+    sqlite_read_only,
+)
+
+__all__ = [
+    "BackupFormat",
+    "DatabaseBackupError",
+    "backup_file_name",
+    "database_backup",
+    "database_backup_inspect",
+    "database_restore",
+]
+
+# Rows dumpdata leaves out: rebuilt by migrate (content types, permissions) or not worth
+# restoring (sessions, the admin's log).
+JSON_EXCLUDE = ["contenttypes", "auth.permission", "sessions", "admin.logentry"]
 
 
-class DatabaseBackupError(AppError):
-    """A backup or restore could not be made; the message is safe to print."""
-
-    def __init__(self, message: str, *, kind: ErrorKind = ErrorKind.INVALID) -> None:
-        super().__init__(message, kind=kind, code="database_backup_failed")
-
-
-def _backup_path_default(*, suffix: str) -> Path:
-    stamp = timezone.now().strftime("%Y%m%d-%H%M%S")
-    return Path(settings.BASE_DIR) / "backups" / f"db-{stamp}{suffix}"
+def backup_file_name(*, backup_format: BackupFormat) -> str:
+    """db-<UTC date>-<time>-<microseconds><suffix>: names sort in the order they were made."""
+    stamp = timezone.now().strftime("%Y%m%d-%H%M%S-%f")
+    return f"db-{stamp}{backup_format.suffix}"
 
 
 def _pg_env() -> dict[str, str]:
@@ -58,59 +79,93 @@ def _run_tool(args: list[str]) -> None:
         )
 
 
+def _native_format() -> BackupFormat:
+    if connection.vendor == "sqlite":
+        return BackupFormat.SQLITE
+    if connection.vendor == "postgresql" and shutil.which("pg_dump"):
+        return BackupFormat.PG_CUSTOM
+    return BackupFormat.JSON
+
+
+def _sqlite_outside_transaction() -> None:
+    # Inside an open transaction SQLite's backup step is refused for ever and Python's
+    # sqlite3 retries it in a loop: refuse at once instead of hanging.
+    if connection.in_atomic_block:
+        raise DatabaseBackupError("cannot copy a SQLite database from inside a transaction")
+    connection.ensure_connection()
+
+
 def database_backup(*, path: Path | None = None, use_json: bool = False) -> Path:
-    """Copy the database to a file while the site runs; returns the file's path.
+    """Copy the database to a file while the site runs, check the copy, return its path.
 
     SQLite uses its online backup API; PostgreSQL uses pg_dump's custom format when it is
-    installed, and Django's JSON dump otherwise (or when ``use_json`` asks for it).
+    installed. ``use_json`` (or PostgreSQL without pg_dump) writes Django's JSON dump, which
+    restores into either database.
     """
-    if connection.vendor == "sqlite":
-        target = path or _backup_path_default(suffix=".sqlite3")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        connection.ensure_connection()
+    backup_format = BackupFormat.JSON if use_json else _native_format()
+    target = path or Path(settings.BASE_DIR) / "backups" / backup_file_name(
+        backup_format=backup_format
+    )
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if backup_format is BackupFormat.SQLITE:
+        _sqlite_outside_transaction()
         with sqlite3.connect(target) as destination:
             connection.connection.backup(destination)
+            # A copy of a WAL database is in WAL mode too; a standalone file needs no -wal.
+            destination.execute("PRAGMA journal_mode=DELETE")
         destination.close()
-        return target
-    if connection.vendor == "postgresql" and shutil.which("pg_dump") and not use_json:
-        target = path or _backup_path_default(suffix=".dump")
-        target.parent.mkdir(parents=True, exist_ok=True)
+    elif backup_format is BackupFormat.PG_CUSTOM:
         _run_tool([shutil.which("pg_dump") or "pg_dump", "--format=custom", "--no-owner",
                    f"--file={target}", *_pg_args()])  # fmt: skip
-        return target
-    target = path or _backup_path_default(suffix=".json")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    call_command(
-        "dumpdata",
-        natural_foreign=True,
-        exclude=["contenttypes", "auth.permission", "sessions", "admin.logentry"],
-        output=str(target),
-        verbosity=0,
-    )
+    else:
+        call_command(
+            "dumpdata",
+            natural_foreign=True,
+            exclude=JSON_EXCLUDE,
+            output=str(target),
+            verbosity=0,
+        )
+    # A backup that cannot be restored is not a backup: say so now, not on the bad day.
+    database_backup_inspect(path=target)
     return target
 
 
-def database_restore(*, path: Path) -> None:
-    """Replace the database's contents with a backup made by `database_backup`."""
-    if not path.is_file():
-        raise DatabaseBackupError(f"no backup file at {path}", kind=ErrorKind.NOT_FOUND)
-    if path.suffix == ".json":
-        call_command("flush", interactive=False, verbosity=0)
-        call_command("loaddata", str(path), verbosity=0)
-        return
-    if connection.vendor == "sqlite":
-        connection.ensure_connection()
-        with sqlite3.connect(path) as source:
-            source.backup(connection.connection)
-        source.close()
-        return
-    if connection.vendor == "postgresql":
-        tool = shutil.which("pg_restore")
-        if tool is None:
-            raise DatabaseBackupError("pg_restore is not installed; restore a .json backup")
+def database_restore(*, path: Path) -> BackupFormat:
+    """Replace the database's contents with a backup made by `database_backup`.
+
+    The file is checked whole first (`database_backup_inspect`); each method then replaces
+    the data in one transaction, so a failure part-way leaves every row as it was.
+    """
+    backup_format = database_backup_inspect(path=path)
+    if backup_format is BackupFormat.JSON:
+        try:
+            with transaction.atomic():
+                call_command("flush", interactive=False, verbosity=0)
+                call_command("loaddata", str(path), verbosity=0)
+        except (DatabaseError, ValueError, LookupError) as exc:
+            detail = str(exc).strip().splitlines()[-1] if str(exc).strip() else type(exc).__name__
+            raise DatabaseBackupError(
+                f"loading {path} failed and nothing was changed: {detail}"
+            ) from exc
+    elif backup_format is BackupFormat.SQLITE:
+        _sqlite_outside_transaction()
+        try:
+            # One step (pages=-1) under one write lock: the live file changes all at once.
+            with sqlite_read_only(path) as source:
+                source.backup(connection.connection)
+            source.close()
+        except sqlite3.Error as exc:
+            raise DatabaseBackupError(f"restoring {path} failed: {exc}") from exc
+    else:
         # Our own connection must not hold locks on the tables pg_restore drops.
         connection.close()
-        _run_tool([tool, "--clean", "--if-exists", "--no-owner", "--single-transaction",
-                   *_pg_args(), str(path)])  # fmt: skip
-        return
-    raise DatabaseBackupError(f"cannot restore a {path.suffix} file on {connection.vendor}")
+        _run_tool([_pg_restore(), "--clean", "--if-exists", "--no-owner", "--single-transaction",
+                   "--exit-on-error", *_pg_args(), str(path)])  # fmt: skip
+    # A restore replaces rows without model signals: every process's cached catalog reads
+    # would otherwise go on serving the products the backup no longer has.
+    catalog_cache_clear()
+    return backup_format
+
+
+def _pg_restore() -> str:
+    return shutil.which("pg_restore") or "pg_restore"

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.files.base import ContentFile
@@ -15,43 +13,13 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection
 
-from devtools.net import free_port
 from platform_ops.services.file_backup import (
     FileBackupError,
-    backup_client,
     files_backup_run,
     files_restore_run,
     upload_name_safe,
 )
 from platform_ops.tasks import files_backup
-
-BUCKET = "fastopp-backups"
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint() -> Iterator[str]:
-    from moto.server import ThreadedMotoServer
-
-    port = free_port()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
-    server.start()
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def bucket(settings, s3_endpoint: str, request: pytest.FixtureRequest) -> Any:
-    settings.BACKUP_S3_ENDPOINT_URL = s3_endpoint
-    settings.BACKUP_S3_BUCKET = f"{BUCKET}-{abs(hash(request.node.name)) % 10**8}"
-    settings.BACKUP_S3_REGION = "us-east-1"
-    settings.BACKUP_S3_ACCESS_KEY = "test-access"
-    settings.BACKUP_S3_SECRET_KEY = "test-secret"
-    settings.BACKUP_S3_PREFIX = "backups/uploads"
-    client = backup_client()
-    client.create_bucket(Bucket=settings.BACKUP_S3_BUCKET)
-    return client
 
 
 def _tree(root: Path) -> dict[str, str]:

@@ -61,7 +61,7 @@ def test_init_demo_resets_only_on_literal_true(body, reset):
 
 
 @pytest.mark.parametrize(
-    "path", ["/async/init-demo", "/admin/backup-files", "/admin/restore-files"]
+    "path", ["/async/init-demo", "/admin/backup-files", "/admin/restore-files", "/admin/backup-db"]
 )
 @pytest.mark.parametrize(
     ("who", "header", "status"),

@@ -1,4 +1,4 @@
-"""Queued operations (superuser session + CSRF, or Bearer OPS_TOKEN): demo data, file backups."""
+"""Queued operations (superuser session + CSRF, or Bearer OPS_TOKEN): demo data, backups."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.http import require_POST
 
 from accounts.guards import operator_required
+from core.http import api_error_response
 from platform_ops.demo import demo_init_enqueue
+from platform_ops.services.database_backup import DatabaseBackupError
+from platform_ops.services.database_backup_remote import database_backup_enqueue
 from platform_ops.services.file_backup import files_backup_enqueue, files_restore_enqueue
 
 
@@ -42,3 +45,20 @@ def backup_files(request: HttpRequest) -> JsonResponse:
 @operator_required
 def restore_files(request: HttpRequest) -> JsonResponse:
     return _accepted(files_restore_enqueue())
+
+
+@require_POST
+@operator_required
+def backup_db(request: HttpRequest) -> JsonResponse:
+    """Queue `backupdb --bucket` (for hosts without a shell); ``{"json": true}`` for JSON."""
+    use_json = False
+    if request.content_type == "application/json" and request.body:
+        try:
+            body = json.loads(request.body)
+        except ValueError:
+            return JsonResponse({"detail": "Body must be JSON."}, status=400)
+        use_json = isinstance(body, dict) and body.get("json") is True
+    try:
+        return _accepted(database_backup_enqueue(use_json=use_json))
+    except DatabaseBackupError as exc:
+        return api_error_response(exc)
