@@ -20,8 +20,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.test import override_settings
 
 from devtools.net import free_port, wait_until
+from fastopp_site.checks import forwarded_allow_ips_check
 from fastopp_site.tests.settings_env import ROOT, environment_for_process
 
 PROXY = "127.0.0.2"  # loopback too, so the test can connect from it; not the client's 127.0.0.1
@@ -36,7 +38,9 @@ def _web_line() -> str:
 
 
 def _chat(port: int, *, source: str, **headers: str) -> int:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30, source_address=(source, 0))
+    connection = http.client.HTTPConnection(
+        "127.0.0.1", port, timeout=30, source_address=(source, 0)
+    )
     try:
         connection.request(
             "POST",
@@ -132,3 +136,11 @@ def test_the_trusted_proxys_entry_is_the_client_and_the_left_of_it_is_not(server
     # A forged entry naming the proxy is skipped as one of its hops: the client stays 203.0.113.8.
     assert via_proxy(f"203.0.113.8, {PROXY}") == 200
     assert via_proxy(f"203.0.113.8, {PROXY}") == 429
+
+
+@pytest.mark.parametrize(("value", "warned"), [("*", True), ("10.0.0.1, *", True),
+                                               ("127.0.0.1,::1", False), ("", False)])  # fmt: skip
+def test_the_deploy_check_warns_when_every_peer_is_trusted(value: str, warned: bool) -> None:
+    with override_settings(FORWARDED_ALLOW_IPS=value):
+        found = [message.id for message in forwarded_allow_ips_check(None)]
+    assert found == (["fastopp.W010"] if warned else [])
