@@ -13,7 +13,9 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline")]
 
 def _chat(client: Client, n: int, **headers: str) -> int:
     body = json.dumps({"message": f"hello {n}"})
-    return client.post("/api/chat", body, content_type="application/json", headers=headers).status_code
+    return client.post(
+        "/api/chat", body, content_type="application/json", headers=headers
+    ).status_code
 
 
 @pytest.mark.parametrize("header", ["X-Forwarded-For", "X-Real-IP", "Forwarded", "Fly-Client-IP"])
