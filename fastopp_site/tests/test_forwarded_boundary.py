@@ -27,6 +27,7 @@ from fastopp_site.checks import forwarded_allow_ips_check
 from fastopp_site.tests.settings_env import ROOT, environment_for_process
 
 PROXY = "127.0.0.2"  # loopback too, so the test can connect from it; not the client's 127.0.0.1
+APP_IP = "192.0.2.200"  # Fly appends the app's own anycast IP after the client's: trusted too
 CSRF = "a" * 32  # a well-formed token; the cookie and the header only have to agree
 LIMIT = 2
 
@@ -71,7 +72,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}",
         PORT=str(port),
         WEB_CONCURRENCY="1",
-        FORWARDED_ALLOW_IPS=PROXY,
+        FORWARDED_ALLOW_IPS=f"{PROXY},{APP_IP}",
         CHAT_BACKEND="",
         OPENROUTER_API_KEY="",
         CHAT_OFFLINE_WORD_DELAY="0",
@@ -144,3 +145,13 @@ def test_the_deploy_check_warns_when_every_peer_is_trusted(value: str, warned: b
     with override_settings(FORWARDED_ALLOW_IPS=value):
         found = [message.id for message in forwarded_allow_ips_check(None)]
     assert found == (["fastopp.W010"] if warned else [])
+
+
+@pytest.mark.slow
+def test_flys_chain_counts_the_client_before_the_apps_own_address(server: int) -> None:
+    # What Fly delivers for a client that forged 198.51.100.9: "forged, client, app's IP".
+    chain = f"198.51.100.9, 203.0.113.20, {APP_IP}"
+    statuses = [_chat(server, source=PROXY, **{"X-Forwarded-For": chain}) for _ in range(LIMIT + 1)]
+    assert statuses == [200] * LIMIT + [429]
+    other = f"198.51.100.9, 203.0.113.21, {APP_IP}"
+    assert _chat(server, source=PROXY, **{"X-Forwarded-For": other}) == 200
