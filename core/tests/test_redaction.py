@@ -111,6 +111,18 @@ def test_the_console_handler_has_the_filter() -> None:
     )
 
 
+@pytest.mark.parametrize("name", ["django.request", "django.security.csrf", "chat.api", "x"])
+def test_every_handler_a_project_record_reaches_has_the_filter(name: str) -> None:
+    logger: logging.Logger | None = logging.getLogger(name)
+    reached = []
+    while logger is not None:
+        reached += [h for h in logger.handlers if not type(h).__module__.startswith("_pytest")]
+        logger = logger.parent if logger.propagate else None
+    assert reached
+    for handler in reached:
+        assert any(isinstance(f, RedactSecretsFilter) for f in handler.filters), handler
+
+
 @pytest.mark.usefixtures("canaries")
 def test_the_filter_redacts_arguments_and_tracebacks(console: io.StringIO) -> None:
     logger = logging.getLogger("fastopp.test")

@@ -423,6 +423,9 @@ LOGGING: dict[str, Any] = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's defaults give "django" handlers of its own (a DEBUG console, mail_admins)
+        # that would write its records unfiltered; they go to the root's console instead.
+        "django": {"handlers": [], "level": "INFO"},
         "django.db.backends": {"level": "WARNING"},
         # httpx logs every upstream request URL at INFO; chat volume would drown the log.
         "httpx": {"level": "WARNING"},
