@@ -72,6 +72,10 @@ def database_url_normalize(*, url: str, base_dir: Path) -> str:
                 query.append((key, value))
         if not parts.hostname and not parts.path.strip("/"):
             raise DatabaseUrlError("DATABASE_URL names no PostgreSQL host or database")
+        try:
+            parts.port  # noqa: B018 (urllib checks the port only when asked)
+        except ValueError:
+            raise DatabaseUrlError("DATABASE_URL's port is not a number from 0 to 65535") from None
         return urlunsplit(("postgres", parts.netloc, parts.path, urlencode(query), ""))
     raise DatabaseUrlError(
         f"DATABASE_URL scheme {parts.scheme!r} is not supported (use sqlite:/// or postgresql://)"

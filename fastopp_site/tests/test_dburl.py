@@ -75,7 +75,14 @@ def test_asyncpg_only_options_are_dropped() -> None:
 
 @pytest.mark.parametrize(
     "url",
-    ["", "not a url", "mysql://u:p@h/db", "postgresql+asyncpg://u:p@h/db?ssl=maybe"],
+    [
+        "",
+        "not a url",
+        "mysql://u:p@h/db",
+        "postgresql+asyncpg://u:p@h/db?ssl=maybe",
+        "postgresql://u:p@h:abc/db",
+        "postgresql://u:p@h:99999/db",
+    ],
 )
 def test_unsupported_urls_are_refused_with_a_reason(url: str) -> None:
     with pytest.raises(DatabaseUrlError):
