@@ -122,7 +122,11 @@ def _bad_files(tmp_path: Path) -> dict[str, tuple[Path, str]]:
     other = "SQLite" if connection.vendor == "postgresql" else "PostgreSQL"
     return {
         "empty": (write("empty.sqlite3", b""), "is empty"),
-        "garbage": (write("garbage.dump", os.urandom(4096)), "not a backup made by backupdb"),
+        # Fixed bytes: random ones sometimes begin like JSON and get JSON's message instead.
+        "garbage": (
+            write("garbage.dump", b"\x89" + bytes(range(256)) * 16),
+            "not a backup made by backupdb",
+        ),
         "truncated native": (
             write(f"cut{native.suffix}", native_bytes[: len(native_bytes) // 2]),
             "damaged",
