@@ -158,7 +158,7 @@ def gunicorn_port(tmp_path: Path) -> Iterator[int]:
     # The Procfile's web command, on one worker and a loopback port.
     command = [sys.executable, "-m", "gunicorn", "fastopp_site.asgi:application",
                "--worker-class", "uvicorn_worker.UvicornWorker", "--workers", "1",
-               "--bind", f"127.0.0.1:{port}", "--forwarded-allow-ips", "127.0.0.1,::1",
+               "--bind", f"127.0.0.1:{port}", "--forwarded-allow-ips", "*",
                "--no-control-socket"]  # fmt: skip
     process = subprocess.Popen(
         command,
