@@ -29,9 +29,9 @@ from bench.stack import (
     Database,
     base_env,
     database_prepare,
-    manage,
 )
 from devtools.databases import postgres_reachable
+from devtools.processes import manage_run
 
 SCENARIOS = ("s1", "s2", "s3", "s4")
 
@@ -45,7 +45,7 @@ def run(plan: scenarios.Plan, *, only: tuple[str, ...] = SCENARIOS, out: Path) -
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="fastopp-bench-db-") as tmp:
         # DEBUG is off, so pages need the hashed static files, as after a deploy's build step.
-        manage(base_env(), "collectstatic", "--noinput", "-v0")
+        manage_run("collectstatic", "--noinput", "-v0", env=base_env(), timeout=600.0)
         databases: dict[str, Database] = {
             "sqlite": database_prepare("sqlite", f"sqlite:///{tmp}/bench.sqlite3")
         }

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import subprocess
 import sys
 import tempfile
@@ -22,6 +21,7 @@ from typing import Literal
 import httpx
 
 from devtools.net import free_port
+from devtools.processes import ProcessGroup, manage_run
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PSYCOPG3_DIR = BASE_DIR / ".bench-deps" / "psycopg3"
@@ -116,23 +116,9 @@ def base_env() -> dict[str, str]:
     }
 
 
-def manage(env: dict[str, str], *args: str, timeout: float = 600.0) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-    )
-    if result.returncode != 0:
-        raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-2000:]}")
-    return result.stdout
-
-
 def timed_manage(env: dict[str, str], *args: str) -> float:
     started = time.perf_counter()
-    manage(env, *args)
+    manage_run(*args, env=env, timeout=600.0)
     return time.perf_counter() - started
 
 
@@ -147,7 +133,8 @@ def database_prepare(kind: DatabaseKind, url: str, *, sales_orders: int = 0) -> 
         database.timings["seed_sales_s"] = timed_manage(
             env, "seed_sales", "--orders", str(sales_orders), "--seed", "1"
         )
-    database.token = manage(env, "shell", "-c", BENCH_USER_SCRIPT).strip().splitlines()[-1]
+    token = manage_run("shell", "-c", BENCH_USER_SCRIPT, env=env, timeout=600.0)
+    database.token = token.strip().splitlines()[-1]
     return database
 
 
@@ -176,40 +163,6 @@ def _postgres_recreate(url: str) -> None:
 def postgres_drop(url: str) -> None:
     name = url.rsplit("/", 1)[1]
     _postgres_admin(url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-class Processes:
-    """Started processes, each in its own process group, all stopped on exit."""
-
-    def __init__(self, logdir: Path) -> None:
-        self.logdir = logdir
-        self.started: list[subprocess.Popen[bytes]] = []
-
-    def start(self, name: str, command: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
-        log = (self.logdir / f"{name}.log").open("ab")
-        process = subprocess.Popen(
-            command,
-            cwd=BASE_DIR,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        log.close()
-        self.started.append(process)
-        return process
-
-    def stop_all(self) -> None:
-        for process in self.started:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 15
-        for process in self.started:
-            try:
-                process.wait(timeout=max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait()
 
 
 @dataclass
@@ -249,7 +202,7 @@ def running(
 ) -> Iterator[App]:
     """The fake LLM, the app (and optionally the task worker), stopped on exit."""
     with tempfile.TemporaryDirectory(prefix="fastopp-bench-") as tmp:
-        processes = Processes(Path(tmp))
+        processes = ProcessGroup(Path(tmp), grace=15)
         llm_port, web_port = free_port(), free_port()
         env = {
             **base_env(),
@@ -266,9 +219,9 @@ def running(
         try:
             fake_llm = [sys.executable, "-m", "devtools.fake_llm", "--port", str(llm_port),
                         "--latency", str(llm_latency), "--tokens-per-second", "200"]  # fmt: skip
-            processes.start("fake-llm", fake_llm, env)
+            processes.start("fake-llm", fake_llm, env=env)
             started = time.perf_counter()
-            web = processes.start("web", server_command(server, web_port, workers), env)
+            web = processes.start("web", server_command(server, web_port, workers), env=env)
             url = f"http://127.0.0.1:{web_port}"
             wait_http(f"{url}/healthz")
             cold = time.perf_counter() - started
@@ -277,7 +230,7 @@ def running(
                 processes.start(
                     "worker",
                     [sys.executable, "manage.py", "run_worker", "--interval", "0.1"],
-                    env,
+                    env=env,
                 )
             yield App(
                 url=url,
@@ -287,4 +240,4 @@ def running(
                 cold_start_s=cold,
             )
         finally:
-            processes.stop_all()
+            processes.stop()

@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import os
 import secrets
-import signal
 import sqlite3
-import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import closing
@@ -31,6 +29,7 @@ from django.conf import settings as django_settings
 
 from devtools.databases import database_url_for_subprocess
 from devtools.net import free_port, port_wait, wait_until
+from devtools.processes import ProcessGroup, manage_run
 
 # The test database only serves the PostgreSQL pass (see _site); rows are flushed afterwards.
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -68,33 +67,20 @@ class Site:
 
     folder: Path
     env: dict[str, str]
-    processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+    processes: ProcessGroup = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.processes = ProcessGroup(self.folder, grace=20)
 
     def manage(self, *args: str) -> str:
-        result = subprocess.run(
-            [sys.executable, "manage.py", *args],
-            cwd=ROOT,
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=WAIT_SECONDS,
-            check=False,
-        )
-        assert result.returncode == 0, f"manage.py {' '.join(args)}:\n{result.stderr}"
-        return result.stdout
+        return manage_run(*args, env=self.env, timeout=WAIT_SECONDS)
 
     def start(self, name: str, **extra_env: str) -> None:
         """A Procfile process, by its name there (web, worker), in its own process group."""
-        log = (self.folder / f"{name}-{len(self.processes)}.log").open("wb")
-        self.processes.append(
-            subprocess.Popen(
-                ["sh", "-c", _procfile()[name]],
-                cwd=ROOT,
-                env={**self.env, **extra_env},
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
+        self.processes.start(
+            f"{name}-{len(self.processes.started)}",
+            ["sh", "-c", _procfile()[name]],
+            env={**self.env, **extra_env},
         )
 
     def web(self) -> httpx.Client:
@@ -103,17 +89,13 @@ class Site:
         try:
             port_wait(port, timeout=WAIT_SECONDS)
         except AssertionError as exc:
-            raise AssertionError(f"{exc}\n{self.logs()}") from exc
+            raise AssertionError(f"{exc}\n{self.processes.log_text()}") from exc
         # TLS ends at the platform's proxy, which says so in X-Forwarded-Proto.
         return httpx.Client(
             base_url=f"http://127.0.0.1:{port}",
             headers={"X-Forwarded-Proto": "https"},
             timeout=30,
         )
-
-    def logs(self) -> str:
-        logs = sorted(self.folder.glob("*.log"))
-        return "\n".join(f"--- {log.name}\n{log.read_text()[-3000:]}" for log in logs)
 
     def product_names_in_database(self) -> set[str]:
         """Read past every cache: straight from the database the processes share."""
@@ -127,17 +109,6 @@ class Site:
             cursor = server.cursor()
             cursor.execute("SELECT name FROM catalog_product")
             return {name for (name,) in cursor.fetchall()}
-
-    def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
 
 
 def _site(tmp_path: Path, *, cache_url: str | None) -> Iterator[Site]:
@@ -178,7 +149,7 @@ def _site(tmp_path: Path, *, cache_url: str | None) -> Iterator[Site]:
     try:
         yield site
     finally:
-        site.stop()
+        site.processes.stop()
 
 
 @pytest.fixture

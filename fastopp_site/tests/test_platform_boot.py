@@ -12,11 +12,9 @@ ALLOWED_HOSTS, as on a Railway worker service, which has no public domain.
 from __future__ import annotations
 
 import fnmatch
-import os
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -30,6 +28,7 @@ from django.db import connection
 
 from devtools.fake_llm import FakeLLMServer
 from devtools.net import free_port, port_wait, wait_until
+from devtools.processes import ProcessGroup, manage_run
 
 pytestmark = pytest.mark.slow
 
@@ -122,51 +121,20 @@ class Boot:
     """The booted site: its processes, their environment and an HTTP client."""
 
     def __init__(self, *, app: Path, python: Path, env: dict[str, str], logs: Path) -> None:
-        self.app, self.python, self.env, self.logs = app, python, env, logs
-        self.processes: list[subprocess.Popen[bytes]] = []
-        self.files: list[Any] = []
+        self.app, self.python, self.env = app, python, env
+        self.processes = ProcessGroup(logs, grace=40)  # gunicorn's graceful timeout is 30 s
 
     def manage(self, *args: str, env: dict[str, str] | None = None) -> str:
-        result = subprocess.run(
-            [str(self.python), "manage.py", *args],
-            cwd=self.app,
-            env=env or self.env,
-            capture_output=True,
-            text=True,
+        return manage_run(
+            *args, env=env or self.env, cwd=self.app, python=self.python, timeout=None
         )
-        assert result.returncode == 0, f"manage.py {args[0]} failed:\n{result.stderr}"
-        return result.stdout
 
     def start(self, name: str, line: str, env: dict[str, str]) -> None:
         # Platforms run a Procfile line through a shell, which expands ${PORT:-8000} and so on.
-        log = (self.logs / f"{name}.log").open("wb")
-        self.files.append(log)
-        self.processes.append(
-            subprocess.Popen(
-                ["bash", "-c", line],
-                cwd=self.app,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        )
-
-    def stop(self) -> None:
-        for process in self.processes:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.processes:
-            try:
-                process.wait(timeout=40)  # gunicorn's graceful timeout is 30 s
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
-        for file in self.files:
-            file.close()
+        self.processes.start(name, ["bash", "-c", line], env=env, cwd=self.app)
 
     def log(self) -> str:
-        return "\n".join(f"--- {p.name}\n{p.read_text()[-3000:]}" for p in self.logs.glob("*.log"))
+        return self.processes.log_text()
 
 
 @pytest.fixture
@@ -209,7 +177,7 @@ def booted(tmp_path: Path, boot_database_url: str) -> Iterator[tuple[Boot, httpx
             print(boot.log())
             raise
         finally:
-            boot.stop()
+            boot.processes.stop()
 
 
 def _site(token: str | None = None) -> dict[str, str]:

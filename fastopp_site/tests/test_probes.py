@@ -7,9 +7,6 @@ WSGI test client, Django's ASGI handler, and one real gunicorn + uvicorn worker.
 from __future__ import annotations
 
 import http.client
-import os
-import signal
-import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +17,7 @@ from django.test import AsyncClient, Client
 
 from accounts.tests.factories import SuperuserFactory
 from devtools.net import free_port, wait_until
+from devtools.processes import ProcessGroup
 from fastopp_site.probes import HEALTH_PATHS
 from fastopp_site.tests.production import PUBLIC_HOST
 from fastopp_site.tests.settings_env import ROOT, STRONG_KEY, environment_for_process
@@ -154,36 +152,24 @@ def gunicorn_port(tmp_path: Path) -> Iterator[int]:
         DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}",
         HOME=str(tmp_path),
     )
-    log = (tmp_path / "gunicorn.log").open("wb")
     # The Procfile's web command, on one worker and a loopback port.
     command = [sys.executable, "-m", "gunicorn", "fastopp_site.asgi:application",
                "--worker-class", "uvicorn_worker.UvicornWorker", "--workers", "1",
                "--bind", f"127.0.0.1:{port}", "--forwarded-allow-ips", "*",
                "--no-control-socket"]  # fmt: skip
-    process = subprocess.Popen(
-        command,
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with ProcessGroup(tmp_path, grace=30) as processes:
+        process = processes.start("gunicorn", command, env=env, cwd=ROOT)
 
-    def answers() -> bool:
-        if process.poll() is not None:
-            raise AssertionError((tmp_path / "gunicorn.log").read_text())
-        try:
-            return _request(port, "GET", "/healthz", "127.0.0.1")[0] == 200
-        except OSError:
-            return False
+        def answers() -> bool:
+            if process.poll() is not None:
+                raise AssertionError(processes.log_text("gunicorn"))
+            try:
+                return _request(port, "GET", "/healthz", "127.0.0.1")[0] == 200
+            except OSError:
+                return False
 
-    try:
         wait_until(answers, what="gunicorn answered /healthz", timeout=60, interval=0.1)
         yield port
-    finally:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-        log.close()
 
 
 @pytest.mark.slow

@@ -8,7 +8,6 @@ whether the suite itself runs on in-memory SQLite or on PostgreSQL.
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -18,9 +17,9 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from django.conf import settings
 
 from devtools.net import free_port, port_wait, wait_until
+from devtools.processes import ProcessGroup, manage_run
 
 OPS_TOKEN = "ops-token-for-process-tests-0123456789"
 WAIT_SECONDS = 90
@@ -51,26 +50,11 @@ def process_env(*, database_url: str, upload_dir: Path, **extra: str) -> dict[st
     return env
 
 
-def manage(*args: str, env: dict[str, str], timeout: float = 120) -> str:
-    """Run a management command; its stdout, or the test fails with its stderr."""
-    done = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    assert done.returncode == 0, f"manage.py {' '.join(args)}:\n{done.stderr[-3000:]}"
-    return done.stdout
-
-
 def sqlite_database(tmp_path: Path, **extra: str) -> str:
     """A migrated SQLite file; `extra` is the environment (TASKS_BACKEND=rq adds an app)."""
     url = f"sqlite:///{tmp_path / 'tasks.sqlite3'}"
     env = process_env(database_url=url, upload_dir=tmp_path, **extra)
-    manage("migrate", "--noinput", "-v0", env=env)
+    manage_run("migrate", "--noinput", "-v0", env=env)
     return url
 
 
@@ -95,7 +79,7 @@ def postgres_database(tmp_path: Path) -> Iterator[str]:
     auth = (db.get("USER") or "postgres") + (f":{db['PASSWORD']}" if db.get("PASSWORD") else "")
     url = f"postgres://{auth}@{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}/{name}"
     try:
-        manage(
+        manage_run(
             "migrate", "--noinput", "-v0", env=process_env(database_url=url, upload_dir=tmp_path)
         )
         yield url
@@ -153,32 +137,30 @@ def _auth(token: str) -> dict[str, str]:
 
 @contextmanager
 def web_process(*, env: dict[str, str], log: Path, workers: int = 2) -> Iterator[WebProcess]:
-    """The Procfile's web command (gunicorn with uvicorn workers) on a free loopback port."""
+    """The Procfile's web command (gunicorn with uvicorn workers) on a free loopback port,
+    its output in `log` (a `<name>.log` path)."""
     port = free_port()
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [
-                sys.executable, "-m", "gunicorn", "fastopp_site.asgi:application",
-                "--worker-class", "uvicorn_worker.UvicornWorker",
-                "--bind", f"127.0.0.1:{port}",
-                "--workers", str(workers),
-                "--graceful-timeout", "30",
-                "--no-control-socket",
-            ],
-            cwd=settings.BASE_DIR,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )  # fmt: skip
+    processes = ProcessGroup(log.parent)
+    process = processes.start(
+        log.stem,
+        [
+            sys.executable, "-m", "gunicorn", "fastopp_site.asgi:application",
+            "--worker-class", "uvicorn_worker.UvicornWorker",
+            "--bind", f"127.0.0.1:{port}",
+            "--workers", str(workers),
+            "--graceful-timeout", "30",
+            "--no-control-socket",
+        ],
+        env=env,
+    )  # fmt: skip
     try:
         port_wait(port, timeout=60)
-        yield WebProcess(url=f"http://127.0.0.1:{port}", process=process, log=log)
+        yield WebProcess(
+            url=f"http://127.0.0.1:{port}", process=process, log=processes.log_path(log.stem)
+        )
     finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
+        processes.kill()  # no graceful shutdown: the tests that want one send SIGTERM themselves
 
 
 def api_token(*, env: dict[str, str], email: str = "admin@example.com") -> str:
-    return manage("createapitoken", email, env=env).strip()
+    return manage_run("createapitoken", email, env=env).strip()

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from devtools.processes import manage_run
 from platform_ops.tests.processes import (
     api_token,
-    manage,
     process_env,
     sqlite_database,
     web_process,
@@ -54,7 +54,7 @@ def test_rq_backend_runs_init_demo_and_a_report_through_its_worker(
     env = process_env(
         database_url=sqlite_database(tmp_path, **rq), upload_dir=tmp_path / "uploads", **rq
     )
-    manage(*RQ_WORKER, *QUEUES, env=env)  # leftovers of an interrupted run, if any
+    manage_run(*RQ_WORKER, *QUEUES, env=env)  # leftovers of an interrupted run, if any
     with web_process(env=env, log=tmp_path / "web.log", workers=1) as web:
         queued = web.post("/async/init-demo")
         assert queued.status_code == 202, queued.text
@@ -62,7 +62,7 @@ def test_rq_backend_runs_init_demo_and_a_report_through_its_worker(
         waiting = web.get(f"/api/tasks/{task_id}").json()
         assert (waiting["status"], waiting["queue"]) == ("READY", "ops")  # no worker yet
 
-        manage(*RQ_WORKER, *QUEUES, env=env)
+        manage_run(*RQ_WORKER, *QUEUES, env=env)
         demo = web.task_wait(task_id)
         assert demo["result"]["steps"]["users"]["total"] >= 1
         assert demo["attempts"] == 1
@@ -70,7 +70,7 @@ def test_rq_backend_runs_init_demo_and_a_report_through_its_worker(
         token = api_token(env=env)
         run = web.post("/api/reports/top_products/runs", token=token, json={"limit": 3})
         assert run.status_code == 202, run.text
-        manage(*RQ_WORKER, "reports", env=env)
+        manage_run(*RQ_WORKER, "reports", env=env)
         report = web.task_wait(run.json()["task_id"])
         assert report["task"] == "report_run"
         detail = web.get(f"/api/reports/runs/{run.json()['id']}", token=token).json()

@@ -11,9 +11,9 @@ import pytest
 from django.db import connection
 
 from devtools.net import wait_until
+from devtools.processes import manage_run
 from platform_ops.tests.processes import (
     api_token,
-    manage,
     postgres_database,
     process_env,
     sql_rows,
@@ -93,7 +93,7 @@ def test_sigterm_lets_the_runner_finish_its_task_before_the_process_exits(tmp_pa
     with web_process(env=env, log=tmp_path / "web.log", workers=1) as web:
         assert web.get("/healthz", token="").status_code == 200  # starts the runner
         # Queued by another process (the database mode: it must not run it itself).
-        task_id = manage(
+        task_id = manage_run(
             "shell", "-c",
             "from platform_ops.tests.worker_tasks import wait_for_release as t; "
             f"print(t.enqueue(started={str(started)!r}, release={str(release)!r}).id)",

@@ -10,13 +10,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from core.tasks import TaskResultStatus
 from devtools.databases import database_url_for_subprocess
 from devtools.net import wait_until
+from devtools.processes import ProcessGroup
 from platform_ops.models import WorkerHeartbeat
 from platform_ops.tests.worker_tasks import EXECUTIONS_TABLE, hang_first_time, record_execution
 
@@ -37,7 +37,6 @@ def _database_url() -> str:
 
 @pytest.fixture
 def start_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[bytes]]]:
-    started: list[subprocess.Popen[bytes]] = []
     env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
@@ -47,27 +46,19 @@ def start_worker(tmp_path: Path) -> Iterator[Callable[..., subprocess.Popen[byte
         "DEBUG": "true",
     }
 
+    workers = ProcessGroup(tmp_path)
+
     def start() -> subprocess.Popen[bytes]:
-        log = (tmp_path / f"worker-{len(started)}.log").open("wb")
-        process = subprocess.Popen(
+        return workers.start(
+            f"worker-{len(workers.started)}",
             [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
-            cwd=django_settings.BASE_DIR,
             env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            # Own process group: the test can kill the supervisor and its child together.
-            start_new_session=True,
         )
-        started.append(process)
-        return process
 
     try:
         yield start
     finally:
-        for process in started:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        workers.kill()  # each supervisor with its db_worker child: they share a process group
 
 
 def _status(task_id: str) -> str:

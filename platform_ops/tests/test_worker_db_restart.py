@@ -9,7 +9,6 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -20,11 +19,11 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from django.conf import settings as django_settings
 from django.db import connection
 from django_tasks_db.models import DBTaskResult
 
 from devtools.net import free_port, wait_until
+from devtools.processes import ProcessGroup, manage_run
 
 pytestmark = [pytest.mark.slow]
 
@@ -102,16 +101,8 @@ def cluster() -> Iterator[Cluster]:
 
 
 def _manage(cluster: Cluster, *args: str) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=django_settings.BASE_DIR,
-        env={**os.environ, "DATABASE_URL": cluster.url, "DEBUG": "true"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    return result.stdout.strip()
+    env = {**os.environ, "DATABASE_URL": cluster.url, "DEBUG": "true"}
+    return manage_run(*args, env=env, timeout=120).strip()
 
 
 def _enqueue(cluster: Cluster, key: int) -> str:
@@ -131,10 +122,10 @@ def _wait_for(condition: Callable[[], bool], what: str) -> None:
 
 def test_worker_survives_a_postgresql_restart(cluster: Cluster, tmp_path: Path) -> None:
     _manage(cluster, "migrate", "--noinput")
-    log = (tmp_path / "worker.log").open("wb")
-    worker = subprocess.Popen(
+    processes = ProcessGroup(tmp_path)
+    worker = processes.start(
+        "worker",
         [sys.executable, "manage.py", "run_worker", "--interval", "0.2"],
-        cwd=django_settings.BASE_DIR,
         env={
             **os.environ,
             "DATABASE_URL": cluster.url,
@@ -142,9 +133,6 @@ def test_worker_survives_a_postgresql_restart(cluster: Cluster, tmp_path: Path) 
             "TASK_HEARTBEAT_SECONDS": "0.5",
             "TASK_RECOVER_EVERY_SECONDS": "1",
         },
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
     )
     table = DBTaskResult._meta.db_table
 
@@ -169,7 +157,4 @@ def test_worker_survives_a_postgresql_restart(cluster: Cluster, tmp_path: Path) 
             (after,),
         ) == [(2,)]
     finally:
-        if worker.poll() is None:
-            os.killpg(worker.pid, signal.SIGKILL)
-        worker.wait(timeout=10)
-        log.close()
+        processes.kill()
