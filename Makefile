@@ -44,7 +44,7 @@ define venv_install
 	elif [ "$(INSTALLER)" != pip ]; then \
 	  echo "INSTALLER must be uv or pip, not '$(INSTALLER)'"; exit 1; \
 	fi; \
-	if [ -n "$$uv" ] && $$uv pip $(1) --quiet --python $(PY) --require-hashes $(2); then exit 0; fi; \
+	if [ -n "$$uv" ] && $$uv pip $(1) $(2) --quiet --python $(PY) --require-hashes; then exit 0; fi; \
 	if [ -n "$$uv" ] || [ "$(INSTALLER)" = uv ]; then echo "uv could not install; falling back to pip."; fi; \
 	echo "Installing $(2) with pip"; \
 	$(PY) -m pip install --quiet --disable-pip-version-check --require-hashes -r $(2)
