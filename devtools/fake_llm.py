@@ -11,6 +11,7 @@ Faults are chosen per request through the model name (or an ``X-Fake-Fault`` hea
 ``fault/404``          404, unknown model
 ``fault/429``          429 with Retry-After
 ``fault/500``          500
+``fault/500-echo``     500 whose body repeats the request's headers, Authorization too
 ``fault/503``          503
 ``fault/503-once``     503 on the first request for this model, then a normal answer
 ``fault/stall``        200 and headers, then no bytes until the client leaves
@@ -50,7 +51,8 @@ DEFAULT_ANSWER = (
 FAULT_PREFIX = "fault/"
 HEARTBEAT_SECONDS = 0.5
 MODELS = ["fake/model", "echo", *(f"fault/{name}" for name in (
-    "401", "404", "429", "500", "503", "503-once", "stall", "garbled", "error-mid", "truncated",
+    "401", "404", "429", "500", "500-echo", "503", "503-once", "stall", "garbled", "error-mid",
+    "truncated",
 ))]  # fmt: skip
 
 
@@ -121,6 +123,11 @@ class FakeLLMApp:
 
         if self.api_key is not None and headers.get("authorization") != f"Bearer {self.api_key}":
             fault = "401"
+        if fault == "500-echo":
+            # Some providers answer an error with the request they got, key and all.
+            echo = {"authorization": headers.get("authorization", ""), "request": headers}
+            await _json(send, 500, {"error": {"message": "bad request", **echo}})
+            return
         if fault == "503-once":
             fault = "503" if self.state.seen_models[model] == 1 else ""
         status_faults = {"401": 401, "404": 404, "429": 429, "500": 500, "503": 503}

@@ -6,6 +6,7 @@ so parallel test workers (pytest-xdist) never collide.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
@@ -142,3 +143,51 @@ def virtual_time_loop() -> Iterator[VirtualTimeLoop]:
         yield loop
     finally:
         loop.close()
+
+
+# --- No secret in the log ------------------------------------------------------------
+
+
+class SecretScan(logging.Filter):
+    """Added after the console handler's own filters: sees each line as it would be written
+    and notes any configured secret still in it (the test that logged it then fails)."""
+
+    def __init__(self, handler: logging.Handler) -> None:
+        super().__init__()
+        self.handler = handler
+        self.leaks: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from core.redaction import secret_values, secrets_redact
+
+        line = self.handler.format(record)
+        if any(value in line for value in secret_values()):
+            self.leaks.append(f"{record.name}: {secrets_redact(text=line, limit=300)}")
+        return True
+
+
+def _console_scans() -> list[SecretScan]:
+    """One scan per handler of the root logger (LOGGING's console), installed once."""
+    scans = []
+    for handler in logging.getLogger().handlers:
+        if not isinstance(handler, logging.StreamHandler) or type(handler).__module__ != "logging":
+            continue  # pytest's capture handlers are subclasses from _pytest
+        scan = next((f for f in handler.filters if isinstance(f, SecretScan)), None)
+        if scan is None:
+            scan = SecretScan(handler)
+            handler.addFilter(scan)
+        scans.append(scan)
+    return scans
+
+
+@pytest.fixture(autouse=True)
+def _no_secret_in_the_log() -> Iterator[None]:
+    """Fails any test whose log output, as the console would write it, holds a secret of the
+    settings in force when it was logged. Costs one extra format per written record."""
+    scans = _console_scans()
+    for scan in scans:
+        scan.leaks.clear()
+    yield
+    leaks = [leak for scan in scans for leak in scan.leaks]
+    if leaks:
+        pytest.fail("a secret reached the log:\n" + "\n".join(leaks), pytrace=False)

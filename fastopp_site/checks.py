@@ -69,3 +69,20 @@ def _renamed(message: CheckMessage) -> CheckMessage:
     if message.id not in RENAMED_IDS:
         return message
     return Warning(message.msg, hint=message.hint, id=RENAMED_IDS[message.id])
+
+
+def forwarded_allow_ips_check(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """gunicorn and uvicorn read FORWARDED_ALLOW_IPS too; "*" lets any client choose its IP."""
+    trusted = [value.strip() for value in settings.FORWARDED_ALLOW_IPS.split(",")]
+    if "*" not in trusted:
+        return []
+    return [
+        Warning(
+            "FORWARDED_ALLOW_IPS is '*': any client can put an address of its choice in "
+            "X-Forwarded-For and pass the per-IP chat limit and quota.",
+            hint="List the platform proxy's addresses instead (README, 'Client addresses').",
+            id="fastopp.W010",
+        )
+    ]

@@ -84,6 +84,14 @@ def test_web_command_is_the_procfiles_everywhere():
     assert shlex.split(_railway("railway.json")["deploy"]["startCommand"]) == web
 
 
+def test_forwarded_headers_are_trusted_only_from_loopback_by_default():
+    # "*" would let any client write its own address into X-Forwarded-For (README).
+    _, defaults = _web_without_shell()
+    assert defaults["FORWARDED_ALLOW_IPS"] == "127.0.0.1,::1"
+    assert _dockerfile()[1]["FORWARDED_ALLOW_IPS"] == "127.0.0.1,::1"
+    assert "FORWARDED_ALLOW_IPS" not in _fly().get("env", {})  # each app lists its own
+
+
 def test_release_command_is_the_procfiles_everywhere():
     release = _procfile()["release"]
     assert shlex.split(_fly()["deploy"]["release_command"]) == release

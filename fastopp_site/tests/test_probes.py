@@ -155,7 +155,7 @@ def gunicorn_port(tmp_path: Path) -> Iterator[int]:
     # The Procfile's web command, on one worker and a loopback port.
     command = [sys.executable, "-m", "gunicorn", "fastopp_site.asgi:application",
                "--worker-class", "uvicorn_worker.UvicornWorker", "--workers", "1",
-               "--bind", f"127.0.0.1:{port}", "--forwarded-allow-ips", "*",
+               "--bind", f"127.0.0.1:{port}", "--forwarded-allow-ips", "127.0.0.1,::1",
                "--no-control-socket"]  # fmt: skip
     with ProcessGroup(tmp_path, grace=30) as processes:
         process = processes.start("gunicorn", command, env=env, cwd=ROOT)

@@ -24,6 +24,7 @@ from chat.llm.errors import ChatErrorCode, LLMError
 from chat.llm.messages import ChatMessage
 from chat.llm.pool import loop_client_get
 from chat.llm.sse import SSEEnd, sse_line_parse
+from core.redaction import secrets_redact
 
 logger = logging.getLogger(__name__)
 
@@ -68,16 +69,19 @@ def request_payload(
 
 
 def error_for_status(*, status: int, body: str) -> LLMError:
+    """The error for a non-200 answer; the body is kept for the log without any secret (some
+    upstreams echo the request's Authorization header in it) and cut short."""
     text = body.lower()
+    body = secrets_redact(text=body)
     if status in {401, 403}:
         return LLMError(ChatErrorCode.BAD_KEY, f"HTTP {status}")
     if status == 404 or (status == 400 and "model" in text):
-        return LLMError(ChatErrorCode.UNKNOWN_MODEL, f"HTTP {status}: {body[:200]}")
+        return LLMError(ChatErrorCode.UNKNOWN_MODEL, f"HTTP {status}: {body}")
     if status == 429:
         return LLMError(ChatErrorCode.UPSTREAM_RATE_LIMITED, f"HTTP {status}")
     if status == 408:
         return LLMError(ChatErrorCode.TIMEOUT, f"HTTP {status}")
-    return LLMError(ChatErrorCode.UPSTREAM_DOWN, f"HTTP {status}: {body[:200]}")
+    return LLMError(ChatErrorCode.UPSTREAM_DOWN, f"HTTP {status}: {body}")
 
 
 def error_for_event(*, error: Any) -> LLMError:
@@ -86,7 +90,7 @@ def error_for_event(*, error: Any) -> LLMError:
     message = str(error.get("message", "")) if isinstance(error, dict) else str(error)
     if isinstance(code, int) and code in {401, 403, 404, 429}:
         return error_for_status(status=code, body=message)
-    return LLMError(ChatErrorCode.STREAM_ERROR, f"error event: {message[:200]}")
+    return LLMError(ChatErrorCode.STREAM_ERROR, f"error event: {secrets_redact(text=message)}")
 
 
 def answer_parse(*, response: httpx.Response) -> str:
