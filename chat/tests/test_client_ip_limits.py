@@ -8,7 +8,9 @@ from typing import Any
 import pytest
 from django.test import Client
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("offline")]
+# transaction=True: the chat view closes its connection after each turn (chat.streaming),
+# which inside a test's wrapping transaction would leave a closed one behind.
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("offline")]
 
 
 def _chat(client: Client, n: int, **headers: str) -> int:

@@ -159,7 +159,7 @@ def test_upstream_error_bodies_are_redacted_where_they_are_made() -> None:
         assert len(error.internal) < 260
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # the chat view closes its connection
 @pytest.mark.usefixtures("canaries")
 def test_an_upstream_500_echoing_the_key_leaves_no_key_in_the_log(
     fake_llm: FakeLLMServer, settings: Any, caplog: pytest.LogCaptureFixture, console: io.StringIO
