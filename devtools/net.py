@@ -30,6 +30,27 @@ def wait_until(
         time.sleep(interval)
 
 
+def wait_while_progressing(
+    remaining: Callable[[], int],
+    *,
+    what: str = "work",
+    stall_timeout: float = 60.0,
+    interval: float = 0.2,
+) -> None:
+    """Poll until `remaining()` is 0; AssertionError only when it stops falling for
+    `stall_timeout` seconds. A loaded machine is slow, not stuck: the deadline moves with
+    progress, so the wait fails on a hang and not on a busy CI runner."""
+    last = remaining()
+    deadline = time.monotonic() + stall_timeout
+    while last:
+        time.sleep(interval)
+        now = remaining()
+        if now < last:
+            last, deadline = now, time.monotonic() + stall_timeout
+        elif time.monotonic() > deadline:
+            raise AssertionError(f"{what}: {last} left, none done in {stall_timeout:g} s")
+
+
 def port_open(port: int, *, host: str = "127.0.0.1") -> bool:
     """Whether something accepts TCP connections on the port."""
     try:
@@ -39,6 +60,17 @@ def port_open(port: int, *, host: str = "127.0.0.1") -> bool:
         return False
 
 
-def port_wait(port: int, *, host: str = "127.0.0.1", timeout: float = 10.0) -> None:
-    """Wait until something listens on the port."""
-    wait_until(lambda: port_open(port, host=host), what=f"{host}:{port} listening", timeout=timeout)
+def http_wait(url: str, *, timeout: float = 90.0) -> None:
+    """Wait until a server answers HTTP on `url` with anything below 500.
+
+    gunicorn's master listens before its workers have imported the app, so an open port
+    is not a ready server: under load the first request would sit in the backlog."""
+    import httpx
+
+    def answers() -> bool:
+        try:
+            return httpx.get(url, timeout=5).status_code < 500
+        except httpx.HTTPError:
+            return False
+
+    wait_until(answers, what=f"{url} answering", timeout=timeout, interval=0.2)

@@ -28,7 +28,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from devtools.databases import database_url_for_subprocess
-from devtools.net import free_port, port_wait, wait_until
+from devtools.net import free_port, http_wait, wait_until
 from devtools.processes import ProcessGroup, manage_run
 
 # The test database only serves the PostgreSQL pass (see _site); rows are flushed afterwards.
@@ -87,14 +87,14 @@ class Site:
         port = free_port()
         self.start("web", PORT=str(port), WEB_CONCURRENCY="1")
         try:
-            port_wait(port, timeout=WAIT_SECONDS)
+            http_wait(f"http://127.0.0.1:{port}/healthz", timeout=WAIT_SECONDS)
         except AssertionError as exc:
             raise AssertionError(f"{exc}\n{self.processes.log_text()}") from exc
         # TLS ends at the platform's proxy, which says so in X-Forwarded-Proto.
         return httpx.Client(
             base_url=f"http://127.0.0.1:{port}",
             headers={"X-Forwarded-Proto": "https"},
-            timeout=30,
+            timeout=60,
         )
 
     def product_names_in_database(self) -> set[str]:

@@ -27,7 +27,7 @@ from django.conf import settings
 from django.db import connection
 
 from devtools.fake_llm import FakeLLMServer
-from devtools.net import free_port, port_wait, wait_until
+from devtools.net import free_port, http_wait, wait_until
 from devtools.processes import ProcessGroup, manage_run
 
 pytestmark = pytest.mark.slow
@@ -170,7 +170,7 @@ def booted(tmp_path: Path, boot_database_url: str) -> Iterator[tuple[Boot, httpx
         boot.start("web", procfile["web"], web_env)
         boot.start("worker", procfile["worker"], runtime)
         try:
-            port_wait(port, timeout=60)
+            http_wait(f"http://127.0.0.1:{port}/healthz", timeout=WAIT_SECONDS)
             with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
                 yield boot, client, llm
         except BaseException:

@@ -18,7 +18,7 @@ from typing import Any
 
 import httpx
 
-from devtools.net import free_port, port_wait, wait_until
+from devtools.net import free_port, http_wait, wait_until
 from devtools.processes import ProcessGroup, manage_run
 
 OPS_TOKEN = "ops-token-for-process-tests-0123456789"
@@ -154,7 +154,7 @@ def web_process(*, env: dict[str, str], log: Path, workers: int = 2) -> Iterator
         env=env,
     )  # fmt: skip
     try:
-        port_wait(port, timeout=60)
+        http_wait(f"http://127.0.0.1:{port}/healthz", timeout=WAIT_SECONDS)
         yield WebProcess(
             url=f"http://127.0.0.1:{port}", process=process, log=processes.log_path(log.stem)
         )

@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 
 from core.tasks import TaskResultStatus
 from devtools.databases import database_url_for_subprocess
-from devtools.net import wait_until
+from devtools.net import wait_until, wait_while_progressing
 from devtools.processes import ProcessGroup
 from platform_ops.models import WorkerHeartbeat
 from platform_ops.tests.worker_tasks import EXECUTIONS_TABLE, hang_first_time, record_execution
@@ -110,12 +110,12 @@ def test_four_workers_run_1000_tasks_exactly_once(start_worker):
     for _ in range(4):
         start_worker()
 
-    def done() -> bool:
-        return not DBTaskResult.objects.filter(
+    def remaining() -> int:
+        return DBTaskResult.objects.filter(
             pk__in=ids, status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
-        ).exists()
+        ).count()
 
-    wait_until(done, what="the queue to drain", timeout=WAIT_SECONDS, interval=0.2)
+    wait_while_progressing(remaining, what="the queue to drain", stall_timeout=WAIT_SECONDS)
     assert (
         DBTaskResult.objects.filter(pk__in=ids, status=TaskResultStatus.SUCCESSFUL).count() == 1000
     )
