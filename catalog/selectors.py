@@ -28,7 +28,7 @@ from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 from accounts.access import user_has_role
 from accounts.models import User
 from accounts.roles import Role
-from catalog.models import Product
+from catalog.models import OrderItem, Product
 from catalog.money import money_round
 
 # Upper bounds of the price-bucket chart; the last bucket is open-ended.
@@ -104,6 +104,11 @@ def product_rows(*, search: str = "", category: str | None = None) -> list[Produ
 
 def product_get(*, product_id: int) -> Product | None:
     return Product.objects.filter(pk=product_id).first()
+
+
+def product_has_orders(*, product: Product) -> bool:
+    """One EXISTS query: whether any order item refers to the product (PROTECT)."""
+    return OrderItem.objects.filter(product_id=product.pk).exists()
 
 
 def product_category_names() -> list[str]:
