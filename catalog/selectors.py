@@ -23,7 +23,7 @@ from typing import TypedDict, TypeVar, cast
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q, QuerySet
 
 from accounts.access import user_has_role
 from accounts.models import User
@@ -109,6 +109,12 @@ def product_get(*, product_id: int) -> Product | None:
 def product_has_orders(*, product: Product) -> bool:
     """One EXISTS query: whether any order item refers to the product (PROTECT)."""
     return OrderItem.objects.filter(product_id=product.pk).exists()
+
+
+def products_with_orders(*, product_ids: list[int], limit: int = 10) -> list[Product]:
+    """Up to ``limit`` of these products that orders refer to, by one EXISTS query."""
+    referenced = OrderItem.objects.filter(product_id=OuterRef("pk"))
+    return list(Product.objects.filter(pk__in=product_ids).filter(Exists(referenced))[:limit])
 
 
 def product_category_names() -> list[str]:
