@@ -58,6 +58,18 @@ class QueuedOut(Schema):
 ERRORS = api_responses({}, body=True, auth=True, errors=[404, 429, 502, 503, 504])
 
 
+# One event of the stream (chat.streaming): a named event whose data is JSON text, or the
+# closing unnamed `data: [DONE]` (an unnamed event is a "message" in SSE).
+SSE_EVENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string", "enum": ["meta", "delta", "done", "error", "message"]},
+        "data": {"type": "string"},
+    },
+    "required": ["data"],
+}
+
+
 async def _turn_begin(request: HttpRequest, payload: ChatIn) -> ChatTurn:
     """Check who, then start the turn; the model is asked next, so release the connection."""
     principal = await principal_resolve(request)
@@ -96,9 +108,9 @@ async def chat(request: HttpRequest, payload: ChatIn) -> HttpResponse:
     response={200: None, **ERRORS},
     openapi_extra={
         "responses": {
-            "200": {
+            200: {
                 "description": "Server-Sent Events",
-                "content": {"text/event-stream": {"schema": {"type": "string"}}},
+                "content": {"text/event-stream": {"schema": SSE_EVENT_SCHEMA}},
             }
         }
     },
