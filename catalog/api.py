@@ -80,7 +80,7 @@ CategoryText = Annotated[str, limits.text(Product, "category")]
 
 @router.get(
     "/products",
-    response=api_responses({200: ProductsDashboardOut}, params=True),
+    response=api_responses({200: ProductsDashboardOut}, demo=True, params=True),
     summary="Products with dashboard stats",
 )
 def products_dashboard(
@@ -107,7 +107,8 @@ def products_dashboard(
 
 
 @router.get(
-    "/products/{product_id}", response=api_responses({200: ProductOut}, params=True, errors=[404])
+    "/products/{product_id}",
+    response=api_responses({200: ProductOut}, demo=True, params=True, errors=[404]),
 )
 def product_detail(request: HttpRequest, product_id: ProductId) -> Product:
     product = product_get(product_id=product_id)
@@ -126,7 +127,7 @@ def _require_product_manager(request: HttpRequest) -> None:
 @router.post(
     "/products",
     auth=api_auth,
-    response=api_responses({201: ProductOut}, body=True, auth=True),
+    response=api_responses({201: ProductOut}, demo=True, body=True, auth=True),
     summary="Create a product (marketing, admins)",
 )
 def product_add(request: HttpRequest, payload: ProductIn) -> Status[Product]:
@@ -137,7 +138,7 @@ def product_add(request: HttpRequest, payload: ProductIn) -> Status[Product]:
 @router.delete(
     "/products/{product_id}",
     auth=api_auth,
-    response=api_responses({204: None}, params=True, auth=True, errors=[404, 409]),
+    response=api_responses({204: None}, demo=True, params=True, auth=True, errors=[404, 409]),
     summary="Delete a product (marketing, admins); 409 when orders refer to it",
 )
 def product_remove(request: HttpRequest, product_id: ProductId) -> Status[None]:

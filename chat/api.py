@@ -55,7 +55,7 @@ class QueuedOut(Schema):
 
 # 401/403: login required, bad token, CSRF; 404: someone else's conversation; 429: rate
 # limit or quota; 502-504: the model's service failed.
-ERRORS = api_responses({}, body=True, auth=True, errors=[404, 429, 502, 503, 504])
+ERRORS = api_responses({}, demo=True, body=True, auth=True, errors=[404, 429, 502, 503, 504])
 
 
 # One event of the stream (chat.streaming): a named event whose data is JSON text, or the

@@ -19,6 +19,7 @@ class ErrorOut(Schema):
 BODY_ERRORS = (400, 413, 422)  # unparseable JSON, over the size cap, the wrong shape or values
 PARAM_ERRORS = (422,)  # a path or query parameter of the wrong type or out of range
 AUTH_ERRORS = (401, 403)  # no or a bad token; a session write without CSRF, or a role refused
+DEMO_ERRORS = (404,)  # the demo apps' operations while MINIMAL_MODE is on (minimal_mode.demo_only)
 
 
 def api_responses(
@@ -27,10 +28,13 @@ def api_responses(
     body: bool = False,
     params: bool = False,
     auth: bool = False,
+    demo: bool = False,
     errors: Iterable[int] = (),
 ) -> dict[int, Any]:
     """An operation's ``response=`` mapping: its success schemas plus every error it can give."""
     statuses = set(errors)
+    if demo:
+        statuses.update(DEMO_ERRORS)
     if body:
         statuses.update(BODY_ERRORS)
     if params:

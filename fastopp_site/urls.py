@@ -28,6 +28,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     demo_include("catalog.urls"),
     demo_include("webinars.urls"),
     demo_include("chat.urls"),
+    # Last: only what nothing above served (ninja's own routes come first).
+    path("api/<path:rest>", views.api_not_found),
 ]
 
 if settings.BENCH_ENDPOINTS:

@@ -90,13 +90,14 @@ class NotesIn(limits.InputSchema):
     notes: Annotated[str, limits.text(Registrant, "notes")]
 
 
-@router.get("/webinars", response=list[WebinarOut])
+@router.get("/webinars", response=api_responses({200: list[WebinarOut]}, demo=True))
 def webinars(request: HttpRequest) -> list[Webinar]:
     return list(webinar_list())
 
 
 @router.get(
-    "/webinars/{webinar_id}", response=api_responses({200: WebinarOut}, params=True, errors=[404])
+    "/webinars/{webinar_id}",
+    response=api_responses({200: WebinarOut}, demo=True, params=True, errors=[404]),
 )
 def webinar_detail(request: HttpRequest, webinar_id: WebinarId) -> Webinar:
     webinar = webinar_get(webinar_id=webinar_id)
@@ -107,7 +108,7 @@ def webinar_detail(request: HttpRequest, webinar_id: WebinarId) -> Webinar:
 
 @router.get(
     "/webinar-attendees",
-    response=AttendeesOut,
+    response=api_responses({200: AttendeesOut}, demo=True),
     summary="Public attendees (JSON, or the grid partial for htmx)",
 )
 def webinar_attendees(request: HttpRequest) -> HttpResponse | dict[str, list[Registrant]]:
@@ -132,7 +133,7 @@ def _registrant_for_staff(request: HttpRequest, registrant_id: int) -> Registran
 @router.get(
     "/registrants",
     auth=api_auth,
-    response=api_responses({200: RegistrantsOut}, params=True, auth=True),
+    response=api_responses({200: RegistrantsOut}, demo=True, params=True, auth=True),
     summary="Registrants you may see (sales: only yours)",
 )
 def registrants(request: HttpRequest, search: SearchText = "") -> dict[str, list[Registrant]]:
@@ -146,7 +147,7 @@ def registrants(request: HttpRequest, search: SearchText = "") -> dict[str, list
 @router.get(
     "/registrants/{registrant_id}",
     auth=api_auth,
-    response=api_responses({200: RegistrantOut}, params=True, auth=True, errors=[404]),
+    response=api_responses({200: RegistrantOut}, demo=True, params=True, auth=True, errors=[404]),
 )
 def registrant_detail(request: HttpRequest, registrant_id: RegistrantId) -> Registrant:
     return _registrant_for_staff(request, registrant_id)
@@ -155,7 +156,9 @@ def registrant_detail(request: HttpRequest, registrant_id: RegistrantId) -> Regi
 @router.patch(
     "/registrants/{registrant_id}",
     auth=api_auth,
-    response=api_responses({200: RegistrantOut}, body=True, params=True, auth=True, errors=[404]),
+    response=api_responses(
+        {200: RegistrantOut}, demo=True, body=True, params=True, auth=True, errors=[404]
+    ),
     summary="Update a registrant's notes",
 )
 def registrant_notes(
@@ -168,7 +171,9 @@ def registrant_notes(
 @router.post(
     "/registrants/{registrant_id}/photo",
     auth=api_auth,
-    response=api_responses({200: RegistrantOut}, body=True, params=True, auth=True, errors=[404]),
+    response=api_responses(
+        {200: RegistrantOut}, demo=True, body=True, params=True, auth=True, errors=[404]
+    ),
     summary="Upload or replace a registrant's photo (JPEG, PNG or WebP, 5 MB at most)",
 )
 def registrant_photo_upload(
@@ -181,7 +186,7 @@ def registrant_photo_upload(
 @router.delete(
     "/registrants/{registrant_id}/photo",
     auth=api_auth,
-    response=api_responses({200: RegistrantOut}, params=True, auth=True, errors=[404]),
+    response=api_responses({200: RegistrantOut}, demo=True, params=True, auth=True, errors=[404]),
 )
 def registrant_photo_remove(request: HttpRequest, registrant_id: RegistrantId) -> Registrant:
     registrant = _registrant_for_staff(request, registrant_id)

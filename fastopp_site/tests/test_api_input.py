@@ -153,3 +153,9 @@ def test_the_admin_refuses_a_negative_price_too(rf: Any, superuser: User) -> Non
     form = form_class({**GOOD_PRODUCT, "price": "-1", "description": ""})
     assert not form.is_valid()
     assert "price" in form.errors
+
+
+def test_an_unknown_api_path_answers_json_404(client: Client) -> None:
+    assert_error(client.get("/api/no-such-thing"), 404, "not_found")
+    assert_error(client.post("/api/products/1/nothing"), 404, "not_found")
+    assert client.get("/api/products").status_code == 200
