@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
+from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.urls import URLPattern, URLResolver
 from ninja import NinjaAPI, Router
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -111,3 +116,42 @@ demo_router.add_router("/", chat_router)
 api.add_router("/", demo_router)
 api.add_router("/", reports_router)
 api.add_router("/", ops_router)
+
+
+def _method_not_allowed_as_json(response: HttpResponseBase) -> HttpResponseBase:
+    if response.status_code != 405:
+        return response
+    allowed = response.get("Allow", "")
+    return api_error_body(
+        detail=f"This path allows {allowed}." if allowed else "Method not allowed.",
+        code="method_not_allowed",
+        status=405,
+        headers={"Allow": allowed} if allowed else None,
+    )
+
+
+def _json_405(view: Callable[..., Any]) -> Callable[..., Any]:
+    """ninja answers a wrong method with a text/plain 405 from inside its path view, where
+    no exception handler sees it; this gives that answer the API's error shape."""
+    if iscoroutinefunction(view):
+
+        @functools.wraps(view)
+        async def async_wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+            return _method_not_allowed_as_json(await view(request, *args, **kwargs))
+
+        return markcoroutinefunction(async_wrapped)
+
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return _method_not_allowed_as_json(view(request, *args, **kwargs))
+
+    return wrapped
+
+
+def api_urls() -> tuple[list[URLResolver | URLPattern], str, str]:
+    """``api.urls`` for the URL conf, every path view answering 405 in the error shape."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            pattern.callback = _json_405(pattern.callback)
+    return patterns, app_name, namespace

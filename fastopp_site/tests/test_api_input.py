@@ -159,3 +159,11 @@ def test_an_unknown_api_path_answers_json_404(client: Client) -> None:
     assert_error(client.get("/api/no-such-thing"), 404, "not_found")
     assert_error(client.post("/api/products/1/nothing"), 404, "not_found")
     assert client.get("/api/products").status_code == 200
+
+
+def test_a_wrong_method_answers_json_405(client: Client) -> None:
+    response = client.put("/api/products")
+    assert_error(response, 405, "method_not_allowed")
+    assert "GET" in response["Allow"]
+    chat = client.get("/api/chat")  # an async path view
+    assert_error(chat, 405, "method_not_allowed")
