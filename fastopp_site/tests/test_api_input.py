@@ -167,3 +167,12 @@ def test_a_wrong_method_answers_json_405(client: Client) -> None:
     assert "GET" in response["Allow"]
     chat = client.get("/api/chat")  # an async path view
     assert_error(chat, 405, "method_not_allowed")
+
+
+def test_a_body_over_djangos_memory_cap_is_413(api: Client, settings: Any) -> None:
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    registrant = RegistrantFactory.create()
+    response = api.patch(
+        f"/api/registrants/{registrant.pk}", {"notes": "x" * 2000}, content_type="application/json"
+    )
+    assert_error(response, 413, "body_too_large")
