@@ -42,7 +42,8 @@ def csp_pages() -> list[str]:
     """STATIC_PAGES plus change forms of demo rows (the registrant's shows its photo)."""
     product = Product.objects.order_by("pk").first()
     registrant = Registrant.objects.exclude(photo="").order_by("pk").first()
-    assert product is not None and registrant is not None, "load the demo data first"
+    assert product is not None, "load the demo data first"
+    assert registrant is not None, "load the demo data first"
     return [
         *STATIC_PAGES,
         f"/admin/catalog/product/{product.pk}/change/",

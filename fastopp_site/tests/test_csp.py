@@ -10,6 +10,8 @@ from django.test import Client
 
 from fastopp_site.middleware import csp_directives_order
 from fastopp_site.tests.csp_pages import EXPECTED_CSP, csp_pages
+from fastopp_site.tests.production import production_settings_apply
+from fastopp_site.tests.settings_env import settings_from
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +60,18 @@ def test_a_csrf_failure_page_sends_it(client: Client) -> None:
     checked = Client(enforce_csrf_checks=True)
     response = checked.post("/login/", {"username": "a", "password": "b"})
     assert response.status_code == 403
+    assert response[CSP] == EXPECTED_CSP
+
+
+def test_production_sends_the_same_policy(
+    client: Client, settings: LazySettings, tmp_path: Any
+) -> None:
+    development = settings_from(ENVIRONMENT="development")
+    production = settings_from(ENVIRONMENT="production", SECRET_KEY="x" * 60)
+    assert production["CONTENT_SECURITY_POLICY"] == development["CONTENT_SECURITY_POLICY"]
+    production_settings_apply(settings=settings, static_root=tmp_path / "static", manifest=False)
+    response = client.get("/login/", secure=True, headers={"host": "app.example.com"})
+    assert response.status_code == 200
     assert response[CSP] == EXPECTED_CSP
 
 

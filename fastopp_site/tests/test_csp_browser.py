@@ -108,7 +108,8 @@ def test_interactive_parts_work_under_the_policy(
     # Alpine's CSP build: the design demo's image switcher (an Alpine.data component).
     page.goto(f"{asgi_live_server}/design-demo/")
     images = page.locator("[x-data=imageSwitcher] figure img")
-    assert images.nth(0).is_visible() and not images.nth(1).is_visible()
+    assert images.nth(0).is_visible()
+    assert not images.nth(1).is_visible()
     page.get_by_role("button", name="Next image").click()
     images.nth(1).wait_for(state="visible", timeout=5000)
     assert not images.nth(0).is_visible()
