@@ -5,7 +5,7 @@ Each one only asks `accounts.access`; none of them decides on its own who is ask
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, TypeVar, cast
 
@@ -15,8 +15,9 @@ from django.http import HttpRequest, HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 from ninja.security import HttpBearer
 
-from accounts.access import Caller, Via, bearer_token, caller_resolve, user_is_staff
+from accounts.access import Caller, Via, bearer_token, caller_resolve, user_has_role, user_is_staff
 from accounts.models import User
+from accounts.roles import Role
 from core.errors import AppError, ErrorKind
 from core.http import api_error_response
 
@@ -35,6 +36,25 @@ def staff_required(view: ViewFunc) -> ViewFunc:
         return view(request, *args, **kwargs)
 
     return cast(ViewFunc, wrapper)
+
+
+def roles_required(roles: Iterable[Role]) -> Callable[[ViewFunc], ViewFunc]:
+    """Pages for some roles: anonymous visitors go to the login page, others without one of
+    ``roles`` get 403. A superuser holds every role."""
+    allowed = frozenset(roles)
+
+    def decorator(view: ViewFunc) -> ViewFunc:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not user_has_role(user=request.user, roles=allowed):
+                raise PermissionDenied("Your role does not include this page.")
+            return view(request, *args, **kwargs)
+
+        return cast(ViewFunc, wrapper)
+
+    return decorator
 
 
 def operator_resolve(request: HttpRequest) -> Caller:
@@ -64,6 +84,25 @@ def operator_required(view: ViewFunc) -> ViewFunc:
             operator_resolve(request)
         except AppError as exc:
             return api_error_response(exc)
+        return view(request, *args, **kwargs)
+
+    return cast(ViewFunc, wrapper)
+
+
+def operator_page_required(view: ViewFunc) -> ViewFunc:
+    """Operations pages (HTML): the ops token or a superuser. A visitor who is not signed in
+    goes to the login page; a signed-in non-superuser gets the 403 page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        try:
+            operator_resolve(request)
+        except AppError as exc:
+            if exc.kind is ErrorKind.UNAUTHENTICATED and bearer_token(request) is None:
+                return redirect_to_login(request.get_full_path())
+            if exc.kind is ErrorKind.FORBIDDEN:
+                raise PermissionDenied(str(exc)) from exc
+            return api_error_response(exc)  # a bad bearer token: 401, as on the API
         return view(request, *args, **kwargs)
 
     return cast(ViewFunc, wrapper)

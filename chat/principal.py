@@ -41,6 +41,13 @@ async def principal_resolve(request: HttpRequest) -> ChatPrincipal:
     return ChatPrincipal(user_id=None, session_key=request.session.session_key or "", ip=caller.ip)
 
 
+def principal_of(request: HttpRequest, caller: Caller) -> ChatPrincipal:
+    """The chat principal of an already resolved caller; never creates a session."""
+    if caller.user is not None:
+        return ChatPrincipal(user_id=caller.user.pk, session_key="", ip=caller.ip)
+    return ChatPrincipal(user_id=None, session_key=request.session.session_key or "", ip=caller.ip)
+
+
 def principal_resolve_sync(request: HttpRequest, *, create_session: bool) -> ChatPrincipal:
     """The pages' version: Django's middleware has already checked CSRF."""
     ip = client_ip(request)

@@ -46,6 +46,12 @@ def message_get(*, principal: ChatPrincipal, message_id: int) -> Message | None:
     )
 
 
+def chat_task_owned(*, principal: ChatPrincipal, task_id: str) -> bool:
+    """Did this principal queue the chat answer whose task is `task_id`?"""
+    conversations = conversation_list(principal=principal)
+    return Message.objects.filter(task_id=task_id, conversation__in=conversations).exists()
+
+
 def history_for_model(*, conversation_id: int, budget_chars: int) -> list[ChatMessage]:
     """The newest messages that fit the budget, oldest first, ready for the model.
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, sync_to_async
+from csp.constants import HEADER as CSP_HEADER
+from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.messages.middleware import MessageMiddleware
@@ -97,3 +99,33 @@ class Messages(InlineHooksMixin, MessageMiddleware):
 
 class XFrameOptions(InlineHooksMixin, XFrameOptionsMiddleware):
     pass
+
+
+class ContentSecurityPolicy(InlineHooksMixin, CSPMiddleware):
+    """django-csp's header, with its directives in the order the setting lists them.
+
+    django-csp 4.0 joins the directives in the iteration order of a ``set`` of their names,
+    which changes with each process's string hash seed: the same policy, but a header that
+    differs between workers and from the documented one.
+    """
+
+    def process_response(
+        self, request: HttpRequest, response: HttpResponseBase
+    ) -> HttpResponseBase:
+        response = super().process_response(request, response)
+        if CSP_HEADER in response:
+            response[CSP_HEADER] = csp_directives_order(policy=response[CSP_HEADER])
+        return response
+
+
+def csp_directives_order(*, policy: str) -> str:
+    """The directives of `policy` in the order of CONTENT_SECURITY_POLICY["DIRECTIVES"];
+    any other directive (added by a view's decorator) after them, in its own order."""
+    names = list(settings.CONTENT_SECURITY_POLICY.get("DIRECTIVES", {}))
+    parts = [part.strip() for part in policy.split(";") if part.strip()]
+
+    def rank(part: str) -> int:
+        name = part.split(" ", 1)[0]
+        return names.index(name) if name in names else len(names)
+
+    return "; ".join(sorted(parts, key=rank))

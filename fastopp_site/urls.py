@@ -29,7 +29,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     demo_include("webinars.urls"),
     demo_include("chat.urls"),
     # Last: only what nothing above served (ninja's own routes come first).
-    path("api/<path:rest>", views.api_not_found),
+    path("api/<path:rest>", views.api_not_found, name="api-not-found"),
 ]
 
 if settings.BENCH_ENDPOINTS:

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from accounts.access import caller_resolve, user_is_staff
+from accounts.access import caller_resolve
+from chat.principal import principal_of
 from core import limits
 from core.errors import AppError, ErrorKind
 from core.schemas import api_responses
@@ -43,13 +44,12 @@ TaskId = Annotated[str, limits.bounded_text(MAX_TASK_ID_LENGTH)]
     url_name="task_detail",
 )
 def task_detail(request: HttpRequest, task_id: TaskId) -> dict[str, Any]:
-    """Status of a queued task. The id is the capability for chat tasks; other results are
-    shown to staff (or the ops token) only."""
-    task = task_result_get(task_id=task_id)
-    if task is None:
-        raise AppError("No such task.", kind=ErrorKind.NOT_FOUND, code="not_found")
+    """Status and result of a queued task, for whoever may see it (see
+    `task_result_visible`); 404 for everyone else, so an id alone reveals nothing."""
     caller = caller_resolve(request)
-    is_staff = caller.may_operate or (caller.user is not None and user_is_staff(user=caller.user))
-    return task_result_describe(
-        task=task, include_result=task_result_visible(task=task, is_staff=is_staff)
-    )
+    task = task_result_get(task_id=task_id)
+    if task is None or not task_result_visible(
+        task=task, caller=caller, principal=principal_of(request, caller)
+    ):
+        raise AppError("No such task.", kind=ErrorKind.NOT_FOUND, code="not_found")
+    return task_result_describe(task=task)

@@ -8,12 +8,11 @@ from typing import Annotated, Any
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema, Status
 
-from accounts.access import user_is_staff
 from accounts.guards import api_auth
 from accounts.models import User
 from catalog.models import ReportRun
 from catalog.reports.definitions import report_definition_get
-from catalog.reports.selectors import report_run_get
+from catalog.reports.selectors import report_run_get, user_may_use_reports
 from catalog.reports.services import report_run_enqueue, report_run_inline
 from core import limits
 from core.errors import AppError, ErrorKind
@@ -48,10 +47,14 @@ ReportName = Annotated[str, limits.text(ReportRun, "report")]
 ReportRunId = Annotated[int, limits.primary_key(ReportRun)]
 
 
-def _staff(request: HttpRequest) -> User:
+def _reporter(request: HttpRequest) -> User:
     user = request.user
-    if not (isinstance(user, User) and user_is_staff(user=user)):
-        raise AppError("Staff only.", kind=ErrorKind.FORBIDDEN, code="forbidden")
+    if not (isinstance(user, User) and user_may_use_reports(user=user)):
+        raise AppError(
+            "Reports are for the admin, marketing and sales roles.",
+            kind=ErrorKind.FORBIDDEN,
+            code="forbidden",
+        )
     return user
 
 
@@ -65,7 +68,7 @@ def report_inline(
     request: HttpRequest, report: ReportName, params: Query[ReportParametersIn]
 ) -> ReportRun:
     """Run a report inside the request (the synchronous side of the comparison)."""
-    user = _staff(request)
+    user = _reporter(request)
     definition = report_definition_get(name=report)
     return report_run_inline(
         report=definition.name,
@@ -84,7 +87,7 @@ def report_enqueue(
     request: HttpRequest, report: ReportName, payload: ReportParametersIn
 ) -> Status[ReportRun]:
     """Queue a report for the worker; poll GET /api/reports/runs/{id} for the rows."""
-    user = _staff(request)
+    user = _reporter(request)
     definition = report_definition_get(name=report)
     run = report_run_enqueue(
         report=definition.name,
@@ -100,7 +103,7 @@ def report_enqueue(
     auth=api_auth,
 )
 def report_run_detail(request: HttpRequest, report_run_id: ReportRunId) -> ReportRun:
-    _staff(request)
+    _reporter(request)
     run = report_run_get(report_run_id=report_run_id)
     if run is None:
         raise AppError("No such report run.", kind=ErrorKind.NOT_FOUND, code="not_found")

@@ -3,13 +3,25 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.db import OperationalError, connection, transaction
 from django.db.models import QuerySet
 
+from accounts.access import user_has_role
+from accounts.models import User
+from accounts.roles import Role
 from catalog.models import ReportRun
 from catalog.reports.definitions import REPORTS, report_definition_get
 from catalog.reports.errors import report_timed_out
 from catalog.reports.parameters import ReportParameters
+
+# Sales figures for the people who sell and plan: support reads products only.
+REPORT_ROLES = frozenset({Role.ADMIN, Role.MARKETING, Role.SALES})
+
+
+def user_may_use_reports(*, user: User | AnonymousUser) -> bool:
+    """Queue reports, read every run and download its CSV (a superuser holds every role)."""
+    return user_has_role(user=user, roles=REPORT_ROLES)
 
 
 def report_rows(

@@ -1,4 +1,7 @@
-"""The sales reports' pages (staff): queue or run a report, poll a run, download its CSV."""
+"""The sales reports' pages: queue or run a report, poll a run, download its CSV.
+
+For the admin, marketing and sales roles (`REPORT_ROLES`).
+"""
 
 from __future__ import annotations
 
@@ -9,12 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from accounts.guards import staff_required
+from accounts.guards import roles_required
 from accounts.models import User
 from catalog.models import ReportRun, ReportStatus
 from catalog.reports.definitions import REPORTS, report_form_parse
 from catalog.reports.errors import ReportError
-from catalog.reports.selectors import report_run_list, report_run_table
+from catalog.reports.selectors import REPORT_ROLES, report_run_list, report_run_table
 from catalog.reports.services import report_run_enqueue, report_run_inline
 from core.http import HtmxHttpRequest, page_status
 
@@ -29,7 +32,7 @@ def _report_form_context(request: HttpRequest, **extra: object) -> dict[str, obj
 
 
 @require_http_methods(["GET", "POST"])
-@staff_required
+@roles_required(REPORT_ROLES)
 def reports_page(request: HtmxHttpRequest) -> HttpResponse:
     if request.method == "GET":
         return render(request, "catalog/reports.html", _report_form_context(request))
@@ -63,7 +66,7 @@ def _report_run_partial(request: HttpRequest, run: ReportRun) -> HttpResponse:
 
 @never_cache
 @require_GET
-@staff_required
+@roles_required(REPORT_ROLES)
 def report_run_detail(request: HtmxHttpRequest, report_run_id: int) -> HttpResponse:
     run = get_object_or_404(ReportRun, pk=report_run_id)
     if request.htmx:
@@ -74,7 +77,7 @@ def report_run_detail(request: HtmxHttpRequest, report_run_id: int) -> HttpRespo
 
 
 @require_GET
-@staff_required
+@roles_required(REPORT_ROLES)
 def report_run_csv(request: HttpRequest, report_run_id: int) -> HttpResponse:
     run = get_object_or_404(ReportRun, pk=report_run_id, status=ReportStatus.SUCCEEDED)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -94,7 +97,7 @@ def _csv_cell(value: object) -> object:
 
 
 @require_GET
-@staff_required
+@roles_required(REPORT_ROLES)
 def report_inline(request: HttpRequest) -> HttpResponse:
     """The same report run inside the request, for comparison with the queued version."""
     try:

@@ -7,7 +7,7 @@ import re
 import pytest
 from django.test import Client
 
-from accounts.tests.factories import SuperuserFactory
+from accounts.tests.factories import SuperuserFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -50,3 +50,14 @@ def test_docs_redirects_to_api_docs(client: Client) -> None:
     response = client.get("/docs")
     assert response.status_code == 302
     assert response["Location"] == "/api/docs"
+
+
+def test_refusals_and_missing_pages_are_site_pages_not_bare_errors(client: Client) -> None:
+    client.force_login(UserFactory.create())
+    refused = client.get("/reports/")
+    assert refused.status_code == 403
+    assert b"Not allowed" in refused.content
+    assert b"/static/" in refused.content  # the site's layout, with its styles
+    missing = client.get("/no-such-page/")
+    assert missing.status_code == 404
+    assert b"Page not found" in missing.content

@@ -230,7 +230,7 @@ def _probe_like_the_platforms(boot: Boot, client: httpx.Client, llm: FakeLLMServ
     assert queued.status_code in {200, 202}, queued.text
     assert _task_done(client, queued.json()["task_id"], _site(ops))["status"] == "SUCCESSFUL"
 
-    token = boot.manage("createapitoken", "staff@example.com").strip()
+    token = boot.manage("createapitoken", "sales@example.com").strip()  # reports: a sales rep
     run = client.post("/api/reports/top_products/runs", headers=_site(token), json={})
     assert run.status_code == 202, run.text
     assert _task_done(client, run.json()["task_id"], _site(token))["status"] == "SUCCESSFUL"

@@ -19,6 +19,11 @@ from django.utils import timezone
 from django_tasks_db import DatabaseBackend
 from django_tasks_db.models import DBTaskResult, get_date_max
 
+from accounts.access import Caller
+from catalog.reports.selectors import user_may_use_reports
+from catalog.reports.tasks import report_run
+from chat.selectors import ChatPrincipal, chat_task_owned
+from chat.tasks import chat_answer
 from core.tasks import (
     DEFAULT_TASK_BACKEND_ALIAS,
     TaskResult,
@@ -29,8 +34,6 @@ from core.tasks import (
 
 logger = logging.getLogger(__name__)
 
-# Tasks on these queues belong to whoever holds the id; results of the others are staff-only.
-PUBLIC_TASK_QUEUES = frozenset({"chat"})
 MAX_TASK_ID_LENGTH = 64
 
 
@@ -47,8 +50,8 @@ def task_result_get(*, task_id: str) -> TaskResult[Any] | None:
         return None
 
 
-def task_result_describe(*, task: TaskResult[Any], include_result: bool) -> dict[str, Any]:
-    """The public shape of a task: status and times; the result only when allowed."""
+def task_result_describe(*, task: TaskResult[Any]) -> dict[str, Any]:
+    """The shape of a task its owner sees: status, times, and the result or the error."""
     data: dict[str, Any] = {
         "id": str(task.id),
         "task": task.task.name,
@@ -61,8 +64,6 @@ def task_result_describe(*, task: TaskResult[Any], include_result: bool) -> dict
         "result": None,
         "error": None,
     }
-    if not include_result:
-        return data
     if task.status == TaskResultStatus.SUCCESSFUL:
         data["result"] = task.return_value
     elif task.status == TaskResultStatus.FAILED:
@@ -72,8 +73,22 @@ def task_result_describe(*, task: TaskResult[Any], include_result: bool) -> dict
     return data
 
 
-def task_result_visible(*, task: TaskResult[Any], is_staff: bool) -> bool:
-    return is_staff or task.task.queue_name in PUBLIC_TASK_QUEUES
+def task_result_visible(*, task: TaskResult[Any], caller: Caller, principal: ChatPrincipal) -> bool:
+    """Who may see a task at all (the others are told it does not exist):
+
+    - operators (the ops token, a superuser) see every task;
+    - a chat answer's task, the user or anonymous session that asked the question;
+    - a report's task, the roles that may use reports (the runs are shared by them);
+    - every other task (demo reset, backups) is an operation: operators only.
+    """
+    if caller.may_operate:
+        return True
+    queue = task.task.queue_name
+    if queue == chat_answer.queue_name:
+        return chat_task_owned(principal=principal, task_id=str(task.id))
+    if queue == report_run.queue_name:
+        return caller.user is not None and user_may_use_reports(user=caller.user)
+    return False
 
 
 # --- Database-only reads: django-tasks-db's table ---------------------------------------

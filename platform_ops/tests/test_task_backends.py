@@ -13,6 +13,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from accounts.roles import Role
+from accounts.tests.factories import StaffFactory
 from catalog.models import ReportRun
 from catalog.sales import sales_seed
 from devtools.fake_llm import FakeLLMServer
@@ -61,11 +63,11 @@ def test_immediate_mode_runs_init_demo_inside_the_request(tasks_backend: Any) ->
 
 
 @pytest.mark.django_db(transaction=True)
-def test_immediate_mode_runs_a_queued_report(tasks_backend: Any, staff_user: Any) -> None:
+def test_immediate_mode_runs_a_queued_report(tasks_backend: Any) -> None:
     tasks_backend("immediate")
     sales_seed(orders=50, seed=3)
     client = Client()
-    client.force_login(staff_user)
+    client.force_login(StaffFactory.create(roles=[Role.SALES]))
     queued = client.post(
         "/api/reports/top_products/runs", {"limit": 3}, content_type="application/json"
     )
@@ -82,12 +84,13 @@ def test_immediate_mode_runs_a_queued_report(tasks_backend: Any, staff_user: Any
 @pytest.mark.django_db(transaction=True)
 def test_immediate_mode_answers_a_queued_chat(tasks_backend: Any, fake_llm: FakeLLMServer) -> None:
     tasks_backend("immediate")
-    queued = Client().post(
+    asker = Client()
+    queued = asker.post(
         "/api/chat/queued", {"message": "answer me now"}, content_type="application/json"
     )
     assert queued.status_code == 202, queued.content
-    # The chat queue's results belong to whoever holds the id: no token needed.
-    status = Client().get(f"/api/tasks/{queued.json()['task_id']}").json()
+    # The answer belongs to the session that asked: its cookie is what the status call needs.
+    status = asker.get(f"/api/tasks/{queued.json()['task_id']}").json()
     assert status["status"] == "SUCCESSFUL"
     assert status["result"]["status"] == "complete"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from accounts.tests.factories import StaffFactory
+from accounts.tests.factories import SuperuserFactory
 from core.tasks import TaskResultStatus
 from platform_ops.tests.factories import TaskResultFactory
 
@@ -18,7 +18,7 @@ def _ready_task(**fields):
 def test_ops_page_shows_platform_queue_and_recent_tasks(client, settings):
     settings.PLATFORM = "leapcell"
     _ready_task(status=TaskResultStatus.READY)
-    client.force_login(StaffFactory())
+    client.force_login(SuperuserFactory())
     response = client.get("/ops/")
     assert response.status_code == 200
     assert b"leapcell" in response.content

@@ -1,4 +1,4 @@
-"""Debug endpoints: a public heartbeat, and the database's details for staff."""
+"""Debug endpoints: a public heartbeat, and the database's details for operators."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.guards import staff_required
+from accounts.guards import operator_page_required
 from platform_ops.selectors.database import database_info, table_row_counts
 
 
@@ -19,13 +19,13 @@ def debug_simple(request: HttpRequest) -> JsonResponse:
 
 @never_cache
 @require_GET
-@staff_required
+@operator_page_required
 def debug_database(request: HttpRequest) -> JsonResponse:
     return JsonResponse(database_info())
 
 
 @never_cache
 @require_GET
-@staff_required
+@operator_page_required
 def debug_database_data(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"database": database_info(), "tables": table_row_counts()})

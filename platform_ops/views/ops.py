@@ -1,4 +1,7 @@
-"""The ops page (staff): health, configuration, queue, workers and recent tasks."""
+"""The ops page: health, configuration, queue, workers and recent tasks.
+
+For operators only (a superuser or the ops token): it lists every user's task ids.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from accounts.guards import staff_required
+from accounts.guards import operator_page_required
 from platform_ops.selectors.config import config_redacted
 from platform_ops.selectors.health import health_report
 from platform_ops.selectors.task_results import task_queue_stats, task_results_recent
@@ -17,7 +20,7 @@ from platform_ops.selectors.workers import worker_heartbeat_list
 
 @never_cache
 @require_GET
-@staff_required
+@operator_page_required
 def ops_page(request: HttpRequest) -> HttpResponse:
     healthy, health = health_report()
     return render(

@@ -19,7 +19,9 @@ const licenseDir = join(vendorDir, "licenses");
 const FILES = [
   ["htmx.org", "dist/htmx.min.js", "htmx.min.js"],
   ["htmx-ext-sse", "dist/sse.min.js", "htmx-ext-sse.min.js"],
-  ["alpinejs", "dist/cdn.min.js", "alpine.min.js"],
+  // Alpine's CSP build: it parses expressions itself instead of `new Function`, so the
+  // site's Content-Security-Policy needs no 'unsafe-eval' (README, Content-Security-Policy).
+  ["@alpinejs/csp", "dist/cdn.min.js", "alpine.min.js"],
   ["chart.js", "dist/chart.umd.min.js", "chart.umd.min.js"],
 ];
 
@@ -46,7 +48,7 @@ function licenseText(pkg) {
   const file = readdirSync(dir).find((name) => /^licen[cs]e(\.(md|txt))?$/i.test(name));
   if (file) return readFileSync(join(dir, file), "utf8");
 
-  // Some packages (alpinejs) do not ship a LICENSE file in the npm tarball.
+  // Some packages (@alpinejs/csp) do not ship a LICENSE file in the npm tarball.
   const meta = pkgJson(pkg);
   const author = typeof meta.author === "string" ? meta.author : meta.author?.name ?? "the authors";
   if (meta.license !== "MIT") {
@@ -91,6 +93,7 @@ for (const [pkg, src, dest] of FILES) {
 }
 
 for (const pkg of LICENSED) {
-  writeFileSync(join(licenseDir, `${pkg}.txt`), licenseText(pkg));
+  // A scoped name ("@alpinejs/csp") becomes one file name ("alpinejs-csp.txt").
+  writeFileSync(join(licenseDir, `${pkg.replace(/^@/, "").replace("/", "-")}.txt`), licenseText(pkg));
 }
 console.log(`vendor: licences -> static/vendor/licenses/ (${LICENSED.join(", ")})`);

@@ -3,6 +3,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from accounts.roles import Role
+from accounts.tests.factories import StaffFactory
 from catalog.sales import sales_seed
 
 
@@ -12,7 +14,8 @@ def sales() -> None:
 
 
 @pytest.fixture
-def staff_client(staff_user) -> Client:
+def staff_client(db: None) -> Client:
+    """A member of the sales team: one of the roles reports are for."""
     client = Client()
-    client.force_login(staff_user)
+    client.force_login(StaffFactory.create(roles=[Role.SALES]))
     return client

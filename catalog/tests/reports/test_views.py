@@ -5,7 +5,8 @@ import io
 
 import pytest
 
-from accounts.tests.factories import UserFactory
+from accounts.roles import Role
+from accounts.tests.factories import StaffFactory, UserFactory
 from catalog.models import ReportRun, ReportStatus
 from catalog.reports.tasks import report_run
 
@@ -43,11 +44,14 @@ def test_inline_report_view_runs_in_the_request(staff_client):
     assert b"Monthly revenue by region" in response.content
 
 
-def test_reports_pages_are_staff_only(client):
+@pytest.mark.parametrize("roles", [[], [Role.SUPPORT]], ids=["no role", "support"])
+def test_reports_pages_refuse_who_has_no_reporting_role(client, roles):
     assert client.get("/reports/").status_code == 302
-    client.force_login(UserFactory())
+    client.force_login(StaffFactory(roles=roles))
     assert client.get("/reports/").status_code == 403
     assert client.post("/reports/", {"report": "top_products"}).status_code == 403
+    client.force_login(UserFactory())
+    assert client.get("/reports/").status_code == 403
     assert ReportRun.objects.count() == 0
 
 
