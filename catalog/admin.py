@@ -1,10 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from accounts.access import user_is_staff
 from catalog.models import Customer, Order, OrderItem, Product, ReportRun
+from catalog.selectors import products_with_orders
+
+PROTECTED_SHOWN = 10  # products named on a refused delete page
 
 
 @admin.register(Product)
@@ -30,6 +37,24 @@ class ProductAdmin(admin.ModelAdmin[Product]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Product | None = None) -> bool:
         return user_is_staff(user=request.user) and super().has_delete_permission(request, obj)
+
+    def get_deleted_objects(
+        self, objs: Sequence[Product] | QuerySet[Product], request: HttpRequest
+    ) -> tuple[list[Any], dict[str, int], set[str], list[Any]]:
+        """The delete page and the delete action: a product that orders refer to is refused
+        with one line, after one EXISTS query. Django's own collector would load every order
+        item (100k for a best seller) only to list them as protected."""
+        product_ids = [product.pk for product in objs]
+        protected = products_with_orders(product_ids=product_ids, limit=PROTECTED_SHOWN + 1)
+        if not protected:
+            return super().get_deleted_objects(objs, request)
+        lines: list[Any] = [
+            f"{product}: orders refer to this product; it cannot be deleted."
+            for product in protected[:PROTECTED_SHOWN]
+        ]
+        if len(protected) > PROTECTED_SHOWN:
+            lines.append("…and other selected products with orders.")
+        return [], {}, set(), lines
 
 
 @admin.register(Customer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -18,8 +19,9 @@ from catalog.selectors import (
     product_stats,
 )
 from catalog.services import product_create, product_delete
+from core import limits
 from core.errors import AppError, ErrorKind
-from core.schemas import ErrorOut
+from core.schemas import api_responses
 
 router = Router(tags=["catalog"])
 
@@ -60,17 +62,31 @@ class ProductsDashboardOut(Schema):
     stock: StockOut
 
 
-class ProductIn(Schema):
-    name: str
-    description: str = ""
-    price: Decimal
-    category: str
+# Limits as the admin's form has them: read from the model's fields.
+ProductId = Annotated[int, limits.primary_key(Product)]
+
+
+class ProductIn(limits.InputSchema):
+    name: Annotated[str, limits.text(Product, "name", min_length=1)]
+    description: Annotated[str, limits.text(Product, "description")] = ""
+    price: Annotated[Decimal, limits.decimal(Product, "price")]
+    category: Annotated[str, limits.text(Product, "category", min_length=1)]
     in_stock: bool = True
 
 
-@router.get("/products", response=ProductsDashboardOut, summary="Products with dashboard stats")
+SearchText = Annotated[str, limits.bounded_text(limits.SEARCH_MAX_LENGTH)]
+CategoryText = Annotated[str, limits.text(Product, "category")]
+
+
+@router.get(
+    "/products",
+    response=api_responses({200: ProductsDashboardOut}, demo=True, params=True),
+    summary="Products with dashboard stats",
+)
 def products_dashboard(
-    request: HttpRequest, search: str = "", category: str = ""
+    request: HttpRequest,
+    search: SearchText = "",
+    category: CategoryText = "",
 ) -> dict[str, object]:
     stats = product_stats()
     return {
@@ -90,8 +106,11 @@ def products_dashboard(
     }
 
 
-@router.get("/products/{product_id}", response={200: ProductOut, 404: ErrorOut})
-def product_detail(request: HttpRequest, product_id: int) -> Product:
+@router.get(
+    "/products/{product_id}",
+    response=api_responses({200: ProductOut}, demo=True, params=True, errors=[404]),
+)
+def product_detail(request: HttpRequest, product_id: ProductId) -> Product:
     product = product_get(product_id=product_id)
     if product is None:
         raise AppError("Product not found.", kind=ErrorKind.NOT_FOUND, code="not_found")
@@ -108,21 +127,21 @@ def _require_product_manager(request: HttpRequest) -> None:
 @router.post(
     "/products",
     auth=api_auth,
-    response={201: ProductOut, 401: ErrorOut, 403: ErrorOut},
+    response=api_responses({201: ProductOut}, demo=True, body=True, auth=True),
     summary="Create a product (marketing, admins)",
 )
 def product_add(request: HttpRequest, payload: ProductIn) -> Status[Product]:
     _require_product_manager(request)
-    return Status(201, product_create(**payload.dict()))
+    return Status(201, product_create(**payload.model_dump()))
 
 
 @router.delete(
     "/products/{product_id}",
     auth=api_auth,
-    response={204: None, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
-    summary="Delete a product (marketing, admins)",
+    response=api_responses({204: None}, demo=True, params=True, auth=True, errors=[404, 409]),
+    summary="Delete a product (marketing, admins); 409 when orders refer to it",
 )
-def product_remove(request: HttpRequest, product_id: int) -> Status[None]:
+def product_remove(request: HttpRequest, product_id: ProductId) -> Status[None]:
     _require_product_manager(request)
     product = product_get(product_id=product_id)
     if product is None:

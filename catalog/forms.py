@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 
 from catalog.selectors import product_category_names
+from core.limits import SEARCH_MAX_LENGTH
 
 INPUT = "input input-bordered w-full"
 
@@ -15,7 +16,7 @@ class ProductFilterForm(forms.Form):
 
     search = forms.CharField(
         required=False,
-        max_length=100,
+        max_length=SEARCH_MAX_LENGTH,
         widget=forms.TextInput(
             attrs={"class": INPUT, "placeholder": "Search name, description…", "type": "search"}
         ),

@@ -23,12 +23,12 @@ from typing import TypedDict, TypeVar, cast
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.core.cache import cache
-from django.db.models import Avg, Count, Max, Min, Q, QuerySet
+from django.db.models import Avg, Count, Exists, Max, Min, OuterRef, Q, QuerySet
 
 from accounts.access import user_has_role
 from accounts.models import User
 from accounts.roles import Role
-from catalog.models import Product
+from catalog.models import OrderItem, Product
 from catalog.money import money_round
 
 # Upper bounds of the price-bucket chart; the last bucket is open-ended.
@@ -104,6 +104,17 @@ def product_rows(*, search: str = "", category: str | None = None) -> list[Produ
 
 def product_get(*, product_id: int) -> Product | None:
     return Product.objects.filter(pk=product_id).first()
+
+
+def product_has_orders(*, product: Product) -> bool:
+    """One EXISTS query: whether any order item refers to the product (PROTECT)."""
+    return OrderItem.objects.filter(product_id=product.pk).exists()
+
+
+def products_with_orders(*, product_ids: list[int], limit: int = 10) -> list[Product]:
+    """Up to ``limit`` of these products that orders refer to, by one EXISTS query."""
+    referenced = OrderItem.objects.filter(product_id=OuterRef("pk"))
+    return list(Product.objects.filter(pk__in=product_ids).filter(Exists(referenced))[:limit])
 
 
 def product_category_names() -> list[str]:

@@ -8,6 +8,7 @@ answers as JSON `{"detail", "code"}`.
 from __future__ import annotations
 
 import logging
+from typing import Annotated
 
 from asgiref.sync import sync_to_async
 from django.conf import settings
@@ -17,20 +18,23 @@ from ninja import Router, Schema
 
 from chat.llm.backends import llm_backend
 from chat.llm.errors import LLMError
+from chat.models import Conversation
 from chat.principal import principal_resolve
 from chat.rendering import markdown_render
 from chat.services import ChatTurn, chat_turn_begin
 from chat.streaming import chat_sse_response, turn_begin_and_release, turn_finish_and_release
-from core.schemas import ErrorOut
+from core import limits
+from core.schemas import api_responses
 from core.tasks import TaskResultStatus
 
 router = Router(tags=["chat"])
 logger = logging.getLogger(__name__)
 
 
-class ChatIn(Schema):
-    message: str
-    conversation_id: int | None = None
+class ChatIn(limits.InputSchema):
+    # The message's length has its own check and code (message_too_long) in chat.services.
+    message: limits.Text
+    conversation_id: Annotated[int, limits.primary_key(Conversation)] | None = None
 
 
 class ChatOut(Schema):
@@ -42,10 +46,6 @@ class ChatOut(Schema):
     message_id: int
 
 
-class ChatErrorOut(ErrorOut):
-    code: str
-
-
 class QueuedOut(Schema):
     task_id: str
     status: str
@@ -53,7 +53,21 @@ class QueuedOut(Schema):
     conversation_id: int
 
 
-ERRORS = {code: ChatErrorOut for code in (401, 403, 404, 413, 422, 429, 502, 503, 504)}
+# 401/403: login required, bad token, CSRF; 404: someone else's conversation; 429: rate
+# limit or quota; 502-504: the model's service failed.
+ERRORS = api_responses({}, demo=True, body=True, auth=True, errors=[404, 429, 502, 503, 504])
+
+
+# One event of the stream (chat.streaming): a named event whose data is JSON text, or the
+# closing unnamed `data: [DONE]` (an unnamed event is a "message" in SSE).
+SSE_EVENT_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "event": {"type": "string", "enum": ["meta", "delta", "done", "error", "message"]},
+        "data": {"type": "string"},
+    },
+    "required": ["data"],
+}
 
 
 async def _turn_begin(request: HttpRequest, payload: ChatIn) -> ChatTurn:
@@ -89,7 +103,18 @@ async def chat(request: HttpRequest, payload: ChatIn) -> HttpResponse:
     )
 
 
-@router.post("/chat/stream", response={200: None, **ERRORS})
+@router.post(
+    "/chat/stream",
+    response={200: None, **ERRORS},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "Server-Sent Events",
+                "content": {"text/event-stream": {"schema": SSE_EVENT_SCHEMA}},
+            }
+        }
+    },
+)
 async def chat_stream(request: HttpRequest, payload: ChatIn) -> HttpResponseBase:
     """Server-Sent Events: `meta`, `delta`..., then `done` or `error`, then `data: [DONE]`."""
     turn = await _turn_begin(request, payload)

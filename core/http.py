@@ -54,8 +54,16 @@ def error_headers(error: AppError) -> dict[str, str]:
 
 def api_error_response(error: AppError) -> JsonResponse:
     """Every API error body: ``{"detail": message, "code": code}``."""
-    return JsonResponse(
-        {"detail": error.message, "code": error.code},
+    return api_error_body(
+        detail=error.message,
+        code=error.code,
         status=api_status(error),
         headers=error_headers(error),
     )
+
+
+def api_error_body(
+    *, detail: str, code: str, status: int, headers: dict[str, str] | None = None
+) -> JsonResponse:
+    """The one error shape, for errors raised outside the services (the framework's own)."""
+    return JsonResponse({"detail": detail, "code": code}, status=status, headers=headers)

@@ -10,7 +10,7 @@ import logging
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
@@ -156,11 +156,13 @@ class SecretScan(logging.Filter):
         super().__init__()
         self.handler = handler
         self.leaks: list[str] = []
+        self.written = 0  # characters the console would have written during the test
 
     def filter(self, record: logging.LogRecord) -> bool:
         from core.redaction import secret_values, secrets_redact
 
         line = self.handler.format(record)
+        self.written += len(line) + 1
         if any(value in line for value in secret_values()):
             self.leaks.append(f"{record.name}: {secrets_redact(text=line, limit=300)}")
         return True
@@ -187,7 +189,16 @@ def _no_secret_in_the_log() -> Iterator[None]:
     scans = _console_scans()
     for scan in scans:
         scan.leaks.clear()
+        scan.written = 0
     yield
     leaks = [leak for scan in scans for leak in scan.leaks]
     if leaks:
         pytest.fail("a secret reached the log:\n" + "\n".join(leaks), pytrace=False)
+
+
+@pytest.fixture
+def console_log_size() -> Callable[[], int]:
+    """How many characters the console log has written so far in this test (the scan above
+    sees every line as formatted): for tests that a refusal logs one line, not megabytes."""
+    scans = _console_scans()
+    return lambda: max((scan.written for scan in scans), default=0)

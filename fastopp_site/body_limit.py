@@ -63,7 +63,10 @@ class BodySizeLimit:
     async def _reject(self, send: Send) -> None:
         limit_mb = self.max_bytes / (1024 * 1024)
         body = json.dumps(
-            {"detail": f"Request body too large: the limit is {limit_mb:.0f} MB."}
+            {
+                "detail": f"Request body too large: the limit is {limit_mb:.0f} MB.",
+                "code": "body_too_large",
+            }
         ).encode()
         await send(
             {

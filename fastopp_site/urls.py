@@ -6,7 +6,7 @@ from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 
 from fastopp_site import views
-from fastopp_site.api import api
+from fastopp_site.api import api_urls
 from fastopp_site.minimal_mode import demo_include
 
 admin.site.site_header = "FastOpp Django administration"
@@ -21,13 +21,15 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("accounts.urls")),
     path("", include("catalog.reports.urls")),
     path("admin/", admin.site.urls),
-    path("api/", api.urls),
+    path("api/", api_urls()),
     path("docs", RedirectView.as_view(url="/api/docs", permanent=False)),
     # Uploads (STORAGE_TYPE=filesystem; the view answers 404 on S3, whose own URLs are used).
     path(f"{settings.MEDIA_URL.strip('/')}/<path:path>", views.uploaded_file, name="upload"),
     demo_include("catalog.urls"),
     demo_include("webinars.urls"),
     demo_include("chat.urls"),
+    # Last: only what nothing above served (ninja's own routes come first).
+    path("api/<path:rest>", views.api_not_found, name="api-not-found"),
 ]
 
 if settings.BENCH_ENDPOINTS:

@@ -9,7 +9,10 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
+
+from core.http import api_error_body
 
 
 @require_GET
@@ -55,3 +58,9 @@ def uploaded_file(request: HttpRequest, path: str) -> FileResponse:
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = "public, max-age=86400"
     return response
+
+
+@csrf_exempt
+def api_not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Any /api/ path no operation serves: the API's 404 shape, not the site's HTML page."""
+    return api_error_body(detail="No API endpoint at this path.", code="not_found", status=404)

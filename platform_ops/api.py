@@ -1,15 +1,18 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema
 
 from accounts.access import caller_resolve
 from chat.principal import principal_of
+from core import limits
 from core.errors import AppError, ErrorKind
+from core.schemas import api_responses
 from platform_ops.selectors.task_results import (
+    MAX_TASK_ID_LENGTH,
     task_result_describe,
     task_result_get,
     task_result_visible,
@@ -31,8 +34,16 @@ class TaskOut(Schema):
     error: str | None = None
 
 
-@router.get("/tasks/{task_id}", response=TaskOut, url_name="task_detail")
-def task_detail(request: HttpRequest, task_id: str) -> dict[str, Any]:
+TaskId = Annotated[str, limits.bounded_text(MAX_TASK_ID_LENGTH)]
+
+
+# 401/403: a bad bearer token, or a session write without CSRF (caller_resolve).
+@router.get(
+    "/tasks/{task_id}",
+    response=api_responses({200: TaskOut}, params=True, auth=True, errors=[404]),
+    url_name="task_detail",
+)
+def task_detail(request: HttpRequest, task_id: TaskId) -> dict[str, Any]:
     """Status and result of a queued task, for whoever may see it (see
     `task_result_visible`); 404 for everyone else, so an id alone reveals nothing."""
     caller = caller_resolve(request)

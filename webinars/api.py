@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -10,8 +11,9 @@ from ninja import File, Router, Schema
 from ninja.files import UploadedFile
 
 from accounts.guards import api_auth
+from core import limits
 from core.errors import AppError, ErrorKind
-from core.schemas import ErrorOut
+from core.schemas import api_responses
 from webinars.models import Registrant, Webinar
 from webinars.selectors import (
     registrant_access,
@@ -78,17 +80,26 @@ class RegistrantsOut(Schema):
     registrants: list[RegistrantOut]
 
 
-class NotesIn(Schema):
-    notes: str
+RegistrantId = Annotated[int, limits.primary_key(Registrant)]
+WebinarId = Annotated[int, limits.primary_key(Webinar)]
+SearchText = Annotated[str, limits.bounded_text(limits.SEARCH_MAX_LENGTH)]
 
 
-@router.get("/webinars", response=list[WebinarOut])
+class NotesIn(limits.InputSchema):
+    # The page's notes form reads the same limit from the model.
+    notes: Annotated[str, limits.text(Registrant, "notes")]
+
+
+@router.get("/webinars", response=api_responses({200: list[WebinarOut]}, demo=True))
 def webinars(request: HttpRequest) -> list[Webinar]:
     return list(webinar_list())
 
 
-@router.get("/webinars/{webinar_id}", response={200: WebinarOut, 404: ErrorOut})
-def webinar_detail(request: HttpRequest, webinar_id: int) -> Webinar:
+@router.get(
+    "/webinars/{webinar_id}",
+    response=api_responses({200: WebinarOut}, demo=True, params=True, errors=[404]),
+)
+def webinar_detail(request: HttpRequest, webinar_id: WebinarId) -> Webinar:
     webinar = webinar_get(webinar_id=webinar_id)
     if webinar is None:
         raise AppError("Webinar not found.", kind=ErrorKind.NOT_FOUND, code="not_found")
@@ -97,7 +108,7 @@ def webinar_detail(request: HttpRequest, webinar_id: int) -> Webinar:
 
 @router.get(
     "/webinar-attendees",
-    response=AttendeesOut,
+    response=api_responses({200: AttendeesOut}, demo=True),
     summary="Public attendees (JSON, or the grid partial for htmx)",
 )
 def webinar_attendees(request: HttpRequest) -> HttpResponse | dict[str, list[Registrant]]:
@@ -122,10 +133,10 @@ def _registrant_for_staff(request: HttpRequest, registrant_id: int) -> Registran
 @router.get(
     "/registrants",
     auth=api_auth,
-    response={200: RegistrantsOut, 401: ErrorOut, 403: ErrorOut},
+    response=api_responses({200: RegistrantsOut}, demo=True, params=True, auth=True),
     summary="Registrants you may see (sales: only yours)",
 )
-def registrants(request: HttpRequest, search: str = "") -> dict[str, list[Registrant]]:
+def registrants(request: HttpRequest, search: SearchText = "") -> dict[str, list[Registrant]]:
     if registrant_access(user=request.user) == "none":
         raise AppError(
             "Your role cannot see registrants.", kind=ErrorKind.FORBIDDEN, code="forbidden"
@@ -136,19 +147,23 @@ def registrants(request: HttpRequest, search: str = "") -> dict[str, list[Regist
 @router.get(
     "/registrants/{registrant_id}",
     auth=api_auth,
-    response={200: RegistrantOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=api_responses({200: RegistrantOut}, demo=True, params=True, auth=True, errors=[404]),
 )
-def registrant_detail(request: HttpRequest, registrant_id: int) -> Registrant:
+def registrant_detail(request: HttpRequest, registrant_id: RegistrantId) -> Registrant:
     return _registrant_for_staff(request, registrant_id)
 
 
 @router.patch(
     "/registrants/{registrant_id}",
     auth=api_auth,
-    response={200: RegistrantOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=api_responses(
+        {200: RegistrantOut}, demo=True, body=True, params=True, auth=True, errors=[404]
+    ),
     summary="Update a registrant's notes",
 )
-def registrant_notes(request: HttpRequest, registrant_id: int, payload: NotesIn) -> Registrant:
+def registrant_notes(
+    request: HttpRequest, registrant_id: RegistrantId, payload: NotesIn
+) -> Registrant:
     registrant = _registrant_for_staff(request, registrant_id)
     return registrant_notes_update(registrant=registrant, notes=payload.notes)
 
@@ -156,18 +171,13 @@ def registrant_notes(request: HttpRequest, registrant_id: int, payload: NotesIn)
 @router.post(
     "/registrants/{registrant_id}/photo",
     auth=api_auth,
-    response={
-        200: RegistrantOut,
-        401: ErrorOut,
-        403: ErrorOut,
-        404: ErrorOut,
-        413: ErrorOut,
-        422: ErrorOut,
-    },
+    response=api_responses(
+        {200: RegistrantOut}, demo=True, body=True, params=True, auth=True, errors=[404]
+    ),
     summary="Upload or replace a registrant's photo (JPEG, PNG or WebP, 5 MB at most)",
 )
 def registrant_photo_upload(
-    request: HttpRequest, registrant_id: int, photo: File[UploadedFile]
+    request: HttpRequest, registrant_id: RegistrantId, photo: File[UploadedFile]
 ) -> Registrant:
     registrant = _registrant_for_staff(request, registrant_id)
     return registrant_photo_set(registrant=registrant, stream=photo, size=photo.size)
@@ -176,8 +186,8 @@ def registrant_photo_upload(
 @router.delete(
     "/registrants/{registrant_id}/photo",
     auth=api_auth,
-    response={200: RegistrantOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response=api_responses({200: RegistrantOut}, demo=True, params=True, auth=True, errors=[404]),
 )
-def registrant_photo_remove(request: HttpRequest, registrant_id: int) -> Registrant:
+def registrant_photo_remove(request: HttpRequest, registrant_id: RegistrantId) -> Registrant:
     registrant = _registrant_for_staff(request, registrant_id)
     return registrant_photo_delete(registrant=registrant)

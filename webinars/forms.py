@@ -2,11 +2,14 @@ from __future__ import annotations
 
 from django import forms
 
+from core.limits import SEARCH_MAX_LENGTH, max_length
+from webinars.models import Registrant
+
 
 class RegistrantSearchForm(forms.Form):
     q = forms.CharField(
         required=False,
-        max_length=100,
+        max_length=SEARCH_MAX_LENGTH,
         label="Search",
         widget=forms.TextInput(
             attrs={
@@ -19,4 +22,6 @@ class RegistrantSearchForm(forms.Form):
 
 
 class RegistrantNotesForm(forms.Form):
-    notes = forms.CharField(required=False, max_length=5000, widget=forms.Textarea)
+    notes = forms.CharField(
+        required=False, max_length=max_length(Registrant, "notes"), widget=forms.Textarea
+    )

@@ -53,7 +53,8 @@ class Registrant(models.Model):
     is_public = models.BooleanField(
         default=False, help_text="Shown (name, company, photo) on the public webinar page."
     )
-    notes = models.TextField(blank=True, help_text="Private: staff only.")
+    # The length is checked by forms and the API (core.limits), not by the column.
+    notes = models.TextField(blank=True, max_length=5000, help_text="Private: staff only.")
     # The name is always chosen by the server (see webinars.services.registrant_photo_set).
     photo = models.FileField(upload_to="registrant_photos/", blank=True, max_length=255)
     registered_at = models.DateTimeField(default=timezone.now)

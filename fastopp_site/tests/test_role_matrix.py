@@ -84,8 +84,9 @@ def _routes(patterns: list[Any], prefix: str = "/") -> Iterator[str]:
                 yield f"{prefix}{pattern.pattern}"  # one row: Django's admin, by model permission
                 continue
             yield from _routes(pattern.url_patterns, f"{prefix}{pattern.pattern}")
-        elif isinstance(pattern, URLPattern) and pattern.name != "api-root":
-            # (django-ninja's /api/ root: a 404 for everyone, nothing to decide)
+        elif isinstance(pattern, URLPattern) and pattern.name not in {"api-root", "api-not-found"}:
+            # (django-ninja's /api/ root and the catch-all after the API's routes: a 404 for
+            # everyone, nothing to decide)
             yield f"{prefix}{pattern.pattern}"
 
 
