@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib.auth.forms import (
@@ -44,7 +44,13 @@ class PasswordResetRequestForm(StyledFieldsMixin, PasswordResetForm):
     pass
 
 
-class NewPasswordForm(StyledFieldsMixin, SetPasswordForm):
+if TYPE_CHECKING:
+    _SetPasswordForm = SetPasswordForm[User]
+else:  # Django's class takes no type parameter at run time
+    _SetPasswordForm = SetPasswordForm
+
+
+class NewPasswordForm(StyledFieldsMixin, _SetPasswordForm):
     pass
 
 

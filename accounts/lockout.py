@@ -53,7 +53,7 @@ def _failures(attempts: QuerySet[AccessAttempt]) -> int:
     return int(attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0)
 
 
-class LoginLockoutHandler(AxesDatabaseHandler):
+class LoginLockoutHandler(AxesDatabaseHandler):  # type: ignore[misc]  # axes ships no types
     """AXES_HANDLER: the database handler, with a limit per rule and a narrower reset."""
 
     def get_failures(self, request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:
@@ -75,7 +75,7 @@ class LoginLockoutHandler(AxesDatabaseHandler):
             username=get_client_username(request, credentials),
             ip_address=request.axes_ip_address,  # type: ignore[attr-defined]
         ).delete()
-        return count
+        return int(count)
 
 
 def lockout_seconds(request: HttpRequest, credentials: dict[str, Any] | None = None) -> int:

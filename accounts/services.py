@@ -254,4 +254,4 @@ def password_reset_mail_allowed(*, email: str) -> bool:
     count = throttle_hit(
         scope="password-reset-email", subject=email.strip().lower(), window_seconds=60 * 60
     )
-    return count <= settings.PASSWORD_RESET_MAILS_PER_EMAIL
+    return count <= int(settings.PASSWORD_RESET_MAILS_PER_EMAIL)

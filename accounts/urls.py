@@ -10,9 +10,7 @@ urlpatterns = [
     path("protected/", views.protected, name="protected"),
     path("ops/login/<str:token>", views.emergency_login, name="emergency_login"),
     path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
-    path(
-        "password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"
-    ),
+    path("password/reset/sent/", views.PasswordResetDoneView.as_view(), name="password_reset_done"),
     path(
         "password/reset/<uidb64>/<token>/",
         views.PasswordResetConfirmView.as_view(),

@@ -7,7 +7,8 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.test import Client
+from axes.helpers import get_client_ip_address
+from django.test import Client, RequestFactory
 from freezegun import freeze_time
 
 from accounts.tests.factories import DEFAULT_PASSWORD, StaffFactory, SuperuserFactory
@@ -76,7 +77,9 @@ def test_twenty_failures_across_emails_lock_the_address() -> None:
     # Every email is refused from that address now, a correct password included.
     _assert_locked(_sign_in(client, "victim@example.com", DEFAULT_PASSWORD))
     # Other addresses are not affected.
-    assert _sign_in(_client("192.0.2.50"), "victim@example.com", DEFAULT_PASSWORD).status_code == 302
+    assert (
+        _sign_in(_client("192.0.2.50"), "victim@example.com", DEFAULT_PASSWORD).status_code == 302
+    )
 
 
 def test_a_success_resets_that_emails_count() -> None:
@@ -160,9 +163,6 @@ def test_an_overlong_email_is_refused_without_a_server_error() -> None:
 
 
 def test_axes_asks_the_projects_client_ip_function_not_a_header() -> None:
-    from axes.helpers import get_client_ip_address
-    from django.test import RequestFactory
-
     request = RequestFactory().post(
         LOGIN, headers={"X-Forwarded-For": "203.0.113.9"}, REMOTE_ADDR="192.0.2.7"
     )

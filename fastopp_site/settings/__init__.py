@@ -269,7 +269,9 @@ EMAIL_URL_PROBLEM = ""  # why EMAIL_URL cannot be used; the URL may hold a passw
 try:
     _email: dict[str, Any] = env.email_url_config(EMAIL_URL)
 except ImproperlyConfigured:
-    EMAIL_URL_PROBLEM = "EMAIL_URL has a scheme django-environ does not know (smtp, smtp+tls, consolemail...)"
+    EMAIL_URL_PROBLEM = (
+        "EMAIL_URL has a scheme django-environ does not know (smtp, smtp+tls, consolemail...)"
+    )
     _email = env.email_url_config("consolemail://")  # unused: the entry points refuse
 EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"

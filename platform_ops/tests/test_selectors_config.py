@@ -54,7 +54,7 @@ def test_no_secret_in_any_ops_response_or_log(caplog):
     caplog.set_level(logging.DEBUG)
     staff = Client()
     # force_login: django-axes refuses an authenticate() call that has no request.
-    staff.force_login(StaffFactory(email="staff@example.com"))
+    staff.force_login(StaffFactory.create(email="staff@example.com"))
     anonymous = Client()
     token = {"Authorization": f"Bearer {CANARIES['OPS_TOKEN']}"}
     responses = [
