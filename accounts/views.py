@@ -20,6 +20,7 @@ from accounts.forms import (
     PasswordResetRequestForm,
 )
 from accounts.guards import staff_required
+from accounts.models import User
 from accounts.selectors import password_reset_wait_seconds
 from accounts.services import (
     login_token_consume,
@@ -92,6 +93,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = ChangePasswordForm
     template_name = "accounts/password_change_form.html"
     success_url = reverse_lazy("accounts:password_change_done")
+
+    def get_form_class(self) -> type[ChangePasswordForm] | type[NewPasswordForm]:
+        # An account without a usable password (a production demo account, reached through
+        # an emergency login) has no current password to give: it sets one.
+        user = self.request.user  # login_required: never anonymous here
+        if isinstance(user, User) and not user.has_usable_password():
+            return NewPasswordForm
+        return ChangePasswordForm
 
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):

@@ -168,3 +168,20 @@ def test_axes_asks_the_projects_client_ip_function_not_a_header() -> None:
     )
     # use_ipware=True: without the project's callable axes would read X-Forwarded-For.
     assert get_client_ip_address(request, use_ipware=True) == "192.0.2.7"
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_the_lock_answers_429_under_asgi_too() -> None:
+    # Axes' async middleware path calls the lockout response with other arguments.
+    from asgiref.sync import sync_to_async
+    from django.test import AsyncClient
+
+    await sync_to_async(StaffFactory.create)(email="ann@example.com")
+    client = AsyncClient(REMOTE_ADDR=ATTACKER)
+    for _ in range(4):
+        response = await client.post(LOGIN, {"username": "ann@example.com", "password": "x"})
+        assert response.status_code == 200
+    _assert_locked(await client.post(LOGIN, {"username": "ann@example.com", "password": "x"}))
+    _assert_locked(
+        await client.post(LOGIN, {"username": "ann@example.com", "password": DEFAULT_PASSWORD})
+    )

@@ -11,7 +11,12 @@ from django.test import Client
 from freezegun import freeze_time
 
 from accounts.models import User
-from accounts.tests.factories import DEFAULT_PASSWORD, StaffFactory, UserFactory
+from accounts.tests.factories import (
+    DEFAULT_PASSWORD,
+    StaffFactory,
+    SuperuserFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +214,16 @@ def test_header_links_signed_in_users_to_change_password(client: Client) -> None
     assert 'data-testid="change-password"' not in client.get("/").content.decode()
     client.force_login(UserFactory.create())
     assert 'href="/password/change/"' in client.get("/").content.decode()
+
+
+def test_an_account_without_a_usable_password_sets_one_without_the_old(client: Client) -> None:
+    user = SuperuserFactory.create(email="root@example.com")
+    user.set_unusable_password()
+    user.save()
+    client.force_login(user)
+    assert "has no password yet" in client.get("/password/change/").content.decode()
+    response = client.post(
+        "/password/change/", {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD}
+    )
+    assert response.status_code == 302
+    assert User.objects.get(pk=user.pk).check_password(NEW_PASSWORD)

@@ -39,8 +39,9 @@ class Command(BaseCommand):
                     "Production: the demo accounts created or reset here have NO usable "
                     "password (their published ones, admin123..., would let anyone in). "
                     "Give one a password with `manage.py changepassword admin@example.com`, "
-                    "sign in once with `manage.py emergency_login admin@example.com`, or rerun "
-                    "with --with-demo-passwords (or DEMO_PASSWORDS=1) for a throwaway demo."
+                    "or sign in once with `manage.py emergency_login admin@example.com` and "
+                    "choose one at /password/change/. For a throwaway demo, rerun with "
+                    "--with-demo-passwords (or set DEMO_PASSWORDS=1)."
                 )
             )
         elif settings.IS_PRODUCTION and (result.steps["users"]["created"] or options["reset"]):
