@@ -11,6 +11,7 @@ sees the same ones; no cache is involved.
 
 from __future__ import annotations
 
+import ipaddress
 import math
 from collections.abc import Sequence
 from datetime import timedelta
@@ -26,6 +27,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from accounts.access import client_ip
+
 # AccessAttempt.username is 255 characters; an email field accepts up to 320.
 _USERNAME_MAX = 255
 
@@ -40,6 +43,20 @@ def login_email(request: HttpRequest, credentials: dict[str, Any] | None) -> str
     if not isinstance(value, str) or not value.strip():
         return None
     return value.strip().lower()[:_USERNAME_MAX]
+
+
+def login_client_ip(request: HttpRequest) -> str | None:
+    """The client address as the throttle stores it (AXES_CLIENT_IP_CALLABLE).
+
+    The project's own `client_ip` (REMOTE_ADDR, never a header), except that its "unknown"
+    (no address given, e.g. a Unix socket) becomes NULL: axes stores addresses in an IP
+    column, which PostgreSQL refuses a non-address for. All such clients share one count.
+    """
+    ip = client_ip(request)
+    try:
+        return str(ipaddress.ip_address(ip))
+    except ValueError:
+        return None
 
 
 def _rule_limit(parameters: str | Sequence[str]) -> int:

@@ -170,6 +170,25 @@ def test_axes_asks_the_projects_client_ip_function_not_a_header() -> None:
     assert get_client_ip_address(request, use_ipware=True) == "192.0.2.7"
 
 
+def test_a_request_without_an_address_is_counted_under_none() -> None:
+    # PostgreSQL's inet column refuses client_ip's "unknown"; every such client shares NULL.
+    from accounts.lockout import login_client_ip
+
+    request = RequestFactory().post(LOGIN, headers={"X-Forwarded-For": "203.0.113.9"})
+    request.META.pop("REMOTE_ADDR", None)
+    assert login_client_ip(request) is None
+
+
+def test_sign_ins_without_an_address_are_counted_and_locked() -> None:
+    StaffFactory.create(email="ann@example.com")
+    client = Client()
+    client.defaults["REMOTE_ADDR"] = ""  # what a server on a Unix socket may leave
+    for _ in range(4):
+        assert _sign_in(client, "ann@example.com", "wrong").status_code == 200
+    _assert_locked(_sign_in(client, "ann@example.com", "wrong"))
+    _assert_locked(_sign_in(client, "ann@example.com", DEFAULT_PASSWORD))
+
+
 @pytest.mark.django_db(transaction=True)
 async def test_the_lock_answers_429_under_asgi_too() -> None:
     # Axes' async middleware path calls the lockout response with other arguments.

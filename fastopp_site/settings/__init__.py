@@ -246,7 +246,7 @@ AXES_RESET_ON_SUCCESS = True  # the signed-in email's failures from that address
 AXES_USERNAME_FORM_FIELD = "username"  # the login form's field; it holds the email
 AXES_USERNAME_CALLABLE = "accounts.lockout.login_email"
 # The address the server was given (accounts.access.client_ip), never a request header.
-AXES_CLIENT_IP_CALLABLE = "accounts.access.client_ip"
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.login_client_ip"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_HTTP_RESPONSE_CODE = 429
 
