@@ -16,6 +16,7 @@ tokens are exempt from the middleware and call `caller_resolve`, which applies i
 from __future__ import annotations
 
 import hmac
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -28,7 +29,8 @@ from django.middleware.csrf import CsrfViewMiddleware
 
 from accounts.models import User
 from accounts.roles import Role
-from accounts.services import api_token_authenticate
+from accounts.selectors import api_token_lockout_seconds
+from accounts.services import api_token_authenticate, api_token_failure_record
 from core.errors import AppError, ErrorKind
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
@@ -111,15 +113,33 @@ def _session_caller(request: HttpRequest, user: User | AnonymousUser) -> Caller:
     return Caller(via=Via.ANONYMOUS, user=None, ip=client_ip(request))
 
 
+def _too_many_bad_tokens(seconds: int) -> AppError:
+    minutes = math.ceil(seconds / 60)
+    return AppError(
+        f"Too many invalid API tokens from this address. Try again in {minutes} "
+        f"minute{'s' if minutes != 1 else ''}.",
+        kind=ErrorKind.RATE_LIMITED,
+        code="too_many_invalid_tokens",
+        retry_after=seconds,
+    )
+
+
 def _token_caller(request: HttpRequest, token: str) -> Caller:
+    ip = client_ip(request)
+    # While an address is locked no token from it is even looked at, a valid one included:
+    # otherwise a guess that hit would still be told apart from the misses.
+    wait = api_token_lockout_seconds(ip=ip)
+    if wait is not None:
+        raise _too_many_bad_tokens(wait)
     if ops_token_valid(token=token):
-        return Caller(via=Via.OPS_TOKEN, user=None, ip=client_ip(request))
+        return Caller(via=Via.OPS_TOKEN, user=None, ip=ip)
     user = api_token_authenticate(raw=token)
     if user is None:
+        api_token_failure_record(ip=ip)
         raise _invalid_token()
     # Code further on reads request.user, as it does for session callers.
     request.user = user
-    return Caller(via=Via.API_TOKEN, user=user, ip=client_ip(request))
+    return Caller(via=Via.API_TOKEN, user=user, ip=ip)
 
 
 def caller_resolve(request: HttpRequest) -> Caller:

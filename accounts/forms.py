@@ -1,9 +1,14 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordChangeForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
 from django.contrib.auth.forms import UserChangeForm as DjangoUserChangeForm
 from django.contrib.auth.forms import UserCreationForm as DjangoUserCreationForm
 
@@ -22,6 +27,35 @@ class EmailLoginForm(AuthenticationForm):
             ),
         )
         self.fields["password"].widget.attrs["class"] = "input w-full"
+
+
+class StyledFieldsMixin:
+    """Gives every field the site's input style (daisyUI's ``input``)."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.setdefault("class", "input w-full")
+
+
+class PasswordResetRequestForm(StyledFieldsMixin, PasswordResetForm):
+    pass
+
+
+if TYPE_CHECKING:
+    _SetPasswordForm = SetPasswordForm[User]
+else:  # Django's class takes no type parameter at run time
+    _SetPasswordForm = SetPasswordForm
+
+
+class NewPasswordForm(StyledFieldsMixin, _SetPasswordForm):
+    pass
+
+
+class ChangePasswordForm(StyledFieldsMixin, PasswordChangeForm):
+    pass
 
 
 class UserCreationForm(DjangoUserCreationForm[User]):

@@ -3,6 +3,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -11,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -50,23 +52,28 @@ class DemoUsersResult:
     created: int
     reset: int
     total: int
+    # False: the accounts got unusable passwords instead of the published ones.
+    published_passwords: bool = True
 
 
 @transaction.atomic
-def demo_users_load(*, reset: bool = False) -> DemoUsersResult:
+def demo_users_load(*, reset: bool = False, published_passwords: bool = True) -> DemoUsersResult:
     """Create FastOpp's demo users; with ``reset`` also restore their passwords and flags.
 
-    Without ``reset`` an existing account is left as its owner changed it.
+    Without ``reset`` an existing account is left as its owner changed it. Without
+    ``published_passwords`` an account created or reset gets an unusable password instead
+    of the one in the fixture (which anyone can read): a production site's choice.
     """
     groups = groups_ensure()
     rows: list[dict[str, Any]] = json.loads(DEMO_USERS_FILE.read_text())
     created = restored = 0
     for row in rows:
+        password = row["password"] if published_passwords else None
         user = User.objects.filter(email__iexact=row["email"]).first()
         if user is None:
             user = user_create(
                 email=row["email"],
-                password=row["password"],
+                password=password,
                 name=row.get("name", ""),
                 is_staff=row.get("is_staff", False),
                 is_superuser=row.get("is_superuser", False),
@@ -74,7 +81,7 @@ def demo_users_load(*, reset: bool = False) -> DemoUsersResult:
             )
             created += 1
         elif reset:
-            user.set_password(row["password"])
+            user.set_password(password)  # None: unusable
             user.name = row.get("name", "")
             user.is_superuser = row.get("is_superuser", False)
             user.is_staff = row.get("is_staff", False) or user.is_superuser
@@ -84,7 +91,12 @@ def demo_users_load(*, reset: bool = False) -> DemoUsersResult:
         else:
             continue
         user.groups.set([groups[name] for name in row.get("groups", [])])
-    return DemoUsersResult(created=created, reset=restored, total=len(rows))
+    return DemoUsersResult(
+        created=created,
+        reset=restored,
+        total=len(rows),
+        published_passwords=published_passwords,
+    )
 
 
 def group_model_permissions_sync(
@@ -193,3 +205,53 @@ def login_token_consume(*, token: str) -> User | None:
         if login_token.expires_at <= login_token.used_at or not login_token.user.is_active:
             return None
         return login_token.user
+
+
+# --- Throttles (counts in the "default" cache, shared by every process via CACHE_URL) --
+
+
+def throttle_key(*, scope: str, subject: str) -> str:
+    # Hashed: a client-chosen email or an IPv6 address is not always a safe cache key.
+    return f"throttle:{scope}:{hashlib.sha256(subject.encode()).hexdigest()[:32]}"
+
+
+def throttle_hit(*, scope: str, subject: str, window_seconds: int) -> int:
+    """Count one event for ``subject`` in a fixed window opened by its first event; the count."""
+    key = throttle_key(scope=scope, subject=subject)
+    # The window's end is stored beside the count, so a refusal can say when to come back.
+    cache.add(f"{key}:until", time.time() + window_seconds, timeout=window_seconds)
+    cache.add(key, 0, timeout=window_seconds)
+    try:
+        return cache.incr(key)  # atomic on Redis, so concurrent processes never lose a hit
+    except ValueError:  # the window closed between add and incr
+        cache.add(key, 1, timeout=window_seconds)
+        return 1
+
+
+def api_token_failure_record(*, ip: str) -> int:
+    """One more bad bearer token from ``ip``; the count in the current window."""
+    return throttle_hit(
+        scope="api-token",
+        subject=ip,
+        window_seconds=settings.API_TOKEN_LOCKOUT_MINUTES * 60,
+    )
+
+
+def password_reset_request_record(*, ip: str) -> int:
+    """One more password-reset request from ``ip``; the count in the current window."""
+    return throttle_hit(
+        scope="password-reset-ip",
+        subject=ip,
+        window_seconds=settings.LOGIN_LOCKOUT_MINUTES * 60,
+    )
+
+
+def password_reset_mail_allowed(*, email: str) -> bool:
+    """Count a reset mail to ``email``; False past PASSWORD_RESET_MAILS_PER_EMAIL an hour.
+
+    Counted whether or not an account has that email, so the answer reveals nothing.
+    """
+    count = throttle_hit(
+        scope="password-reset-email", subject=email.strip().lower(), window_seconds=60 * 60
+    )
+    return count <= int(settings.PASSWORD_RESET_MAILS_PER_EMAIL)

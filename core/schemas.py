@@ -18,7 +18,9 @@ class ErrorOut(Schema):
 # Which error answers an operation can give, by what it takes (core.http maps errors to them).
 BODY_ERRORS = (400, 413, 422)  # unparseable JSON, over the size cap, the wrong shape or values
 PARAM_ERRORS = (422,)  # a path or query parameter of the wrong type or out of range
-AUTH_ERRORS = (401, 403)  # no or a bad token; a session write without CSRF, or a role refused
+# No or a bad token; a session write without CSRF, or a role refused; too many bad tokens
+# from the caller's address (accounts.access).
+AUTH_ERRORS = (401, 403, 429)
 DEMO_ERRORS = (404,)  # the demo apps' operations while MINIMAL_MODE is on (minimal_mode.demo_only)
 
 

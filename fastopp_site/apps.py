@@ -10,10 +10,15 @@ class SiteConfig(AppConfig):
     verbose_name = "FastOpp Django site"
 
     def ready(self) -> None:
-        from fastopp_site.checks import forwarded_allow_ips_check, security_middleware_checks
+        from fastopp_site.checks import (
+            email_backend_check,
+            forwarded_allow_ips_check,
+            security_middleware_checks,
+        )
 
         register(security_middleware_checks, Tags.security, deploy=True)
         register(forwarded_allow_ips_check, Tags.security, deploy=True)
+        register(email_backend_check, Tags.security, deploy=True)
 
 
 class StaticFilesConfig(DjangoStaticFilesConfig):

@@ -86,3 +86,30 @@ def forwarded_allow_ips_check(
             id="fastopp.W010",
         )
     ]
+
+
+# Backends that never deliver: a production site on one of them sends no reset mail at all.
+UNDELIVERED_EMAIL_BACKENDS = frozenset(
+    {
+        "django.core.mail.backends.console.EmailBackend",
+        "django.core.mail.backends.dummy.EmailBackend",
+        "django.core.mail.backends.filebased.EmailBackend",
+    }
+)
+
+
+def email_backend_check(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
+    """Password reset sends mail: EMAIL_URL must name a real server in production."""
+    if settings.DEBUG or settings.EMAIL_BACKEND not in UNDELIVERED_EMAIL_BACKENDS:
+        return []
+    return [
+        Warning(
+            "EMAIL_URL does not name a mail server, so password-reset mail is never delivered.",
+            hint=(
+                "Set EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 (README, 'Accounts')."
+            ),
+            id="fastopp.W011",
+        )
+    ]

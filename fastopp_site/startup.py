@@ -62,6 +62,8 @@ def settings_problems(*, values: Mapping[str, Any], process: ProcessKind = "web"
         problems.append(f"{values['DATABASE_URL_PROBLEM']}.")
     if values.get("CACHE_URL_PROBLEM"):
         problems.append(f"{values['CACHE_URL_PROBLEM']}.")
+    if values.get("EMAIL_URL_PROBLEM"):
+        problems.append(f"{values['EMAIL_URL_PROBLEM']}.")
     database_options = values["DATABASES"]["default"].get("OPTIONS", {})
     if "pool" in database_options and importlib.util.find_spec("psycopg_pool") is None:
         problems.append('DATABASE_POOL=true needs psycopg 3: pip install "psycopg[binary,pool]".')

@@ -17,16 +17,28 @@ class DemoLoadResult:
     """Counts per demo step, for the command's output and the init-demo task result."""
 
     steps: dict[str, dict[str, int]] = field(default_factory=dict)
+    # False: the demo accounts created or reset have no usable password (production).
+    published_passwords: bool = True
 
 
-def demo_load(*, reset: bool = False) -> DemoLoadResult:
+def demo_passwords_allowed(*, requested: bool = False) -> bool:
+    """May the demo accounts get their published passwords (admin123...)?
+
+    Everywhere but production, yes. In production only when asked for (the command's
+    --with-demo-passwords) or when DEMO_PASSWORDS=1: anyone can read those passwords.
+    """
+    return requested or bool(settings.DEMO_PASSWORDS) or not settings.IS_PRODUCTION
+
+
+def demo_load(*, reset: bool = False, with_demo_passwords: bool = False) -> DemoLoadResult:
     """Load every app's demo data. Safe to repeat: rows are matched, never duplicated.
 
     Without ``reset`` nothing a user added or changed is touched; with it the demo
-    rows are put back as shipped.
+    rows are put back as shipped. `demo_passwords_allowed` decides the accounts' passwords.
     """
-    result = DemoLoadResult()
-    users = demo_users_load(reset=reset)
+    published = demo_passwords_allowed(requested=with_demo_passwords)
+    result = DemoLoadResult(published_passwords=published)
+    users = demo_users_load(reset=reset, published_passwords=published)
     result.steps["users"] = {"created": users.created, "reset": users.reset, "total": users.total}
     if settings.MINIMAL_MODE:
         # The demo apps stay installed (their tables exist) but their data is never touched.

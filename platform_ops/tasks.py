@@ -12,7 +12,8 @@ from platform_ops.services.file_backup import files_backup_run, files_restore_ru
 
 @task(queue_name="ops")
 def demo_init(*, reset: bool = False) -> dict[str, Any]:
-    return {"steps": demo_load(reset=reset).steps}
+    result = demo_load(reset=reset)
+    return {"steps": result.steps, "published_passwords": result.published_passwords}
 
 
 @task(queue_name="ops")

@@ -10,10 +10,12 @@ points) refuses to start on it.
 from __future__ import annotations
 
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import environ
+from django.core.exceptions import ImproperlyConfigured
 
 from fastopp_site.cacheurl import DEFAULT_CACHE_URL, LOCMEM_BACKEND, CacheUrlError, cache_config
 from fastopp_site.dburl import DatabaseUrlError, database_url_normalize
@@ -55,6 +57,10 @@ CSRF_TRUSTED_ORIGINS: list[str] = env.list(
 
 # Minimal mode switches off the demo pages and demo data (FastOpp's "oppdemo destroy").
 MINIMAL_MODE = env.bool("MINIMAL_MODE", default=False)
+# The demo accounts' passwords are published (admin123...). In production `loaddemo` and
+# init-demo give those accounts unusable passwords unless this is on (or the command gets
+# --with-demo-passwords); everywhere else they get the published ones.
+DEMO_PASSWORDS = env.bool("DEMO_PASSWORDS", default=False)
 
 # Seconds /health reuses a good "migrations applied" and "storage writable" answer.
 HEALTH_CACHE_SECONDS = env.int("HEALTH_CACHE_SECONDS", default=30)
@@ -86,6 +92,8 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks",
     "django_tasks_db",
+    # Failed sign-ins, counted in the database so every process and machine sees them.
+    "axes",
     "accounts",
     "catalog",
     "webinars",
@@ -110,6 +118,8 @@ MIDDLEWARE = [
     "fastopp_site.middleware.Messages",
     "fastopp_site.middleware.XFrameOptions",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: it turns a sign-in that locked out into the 429 page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "fastopp_site.urls"
@@ -119,6 +129,11 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# django-axes' backend only refuses locked-out sign-ins; ModelBackend checks the password.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 TEMPLATES = [
     {
@@ -210,6 +225,65 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+# A reset link works once, and for this long (seconds).
+PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=60 * 60)
+
+# --- Sign-in throttling (django-axes; README, "Accounts") -------------------------
+# Two rules, both counted over the last LOGIN_LOCKOUT_MINUTES: failures for one email from
+# one address (someone guessing a password), and failures from one address whatever the
+# email (someone trying many accounts). accounts.lockout gives each rule its own limit.
+LOGIN_FAILURES_PER_EMAIL_AND_IP = env.int("LOGIN_FAILURES_PER_EMAIL_AND_IP", default=5)
+LOGIN_FAILURES_PER_IP = env.int("LOGIN_FAILURES_PER_IP", default=20)
+LOGIN_LOCKOUT_MINUTES = env.int("LOGIN_LOCKOUT_MINUTES", default=15)
+AXES_HANDLER = "accounts.lockout.LoginLockoutHandler"  # the database handler, two limits
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], ["ip_address"]]
+AXES_FAILURE_LIMIT = LOGIN_FAILURES_PER_EMAIL_AND_IP
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+# A sign-in refused during a lockout does not restart the wait, so the page's "try again
+# in N minutes" holds even for someone who keeps trying.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True  # the signed-in email's failures from that address only
+AXES_USERNAME_FORM_FIELD = "username"  # the login form's field; it holds the email
+AXES_USERNAME_CALLABLE = "accounts.lockout.login_email"
+# The address the server was given (accounts.access.client_ip), never a request header.
+AXES_CLIENT_IP_CALLABLE = "accounts.lockout.login_client_ip"
+AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# Bad API bearer tokens (personal or OPS_TOKEN) from one address: after this many within
+# API_TOKEN_LOCKOUT_MINUTES every bearer call from it answers 429 until the window ends.
+# Counted in the "default" cache: set CACHE_URL=redis://... when more than one process serves.
+API_TOKEN_FAILURES_PER_IP = env.int("API_TOKEN_FAILURES_PER_IP", default=5)
+API_TOKEN_LOCKOUT_MINUTES = env.int("API_TOKEN_LOCKOUT_MINUTES", default=15)
+# Password-reset requests from one address within LOGIN_LOCKOUT_MINUTES (then 429), and
+# reset mails to one address per hour (more are dropped without a word, so the page never
+# tells whether an account exists).
+PASSWORD_RESETS_PER_IP = env.int("PASSWORD_RESETS_PER_IP", default=5)
+PASSWORD_RESET_MAILS_PER_EMAIL = env.int("PASSWORD_RESET_MAILS_PER_EMAIL", default=3)
+
+# --- Email (password reset) --------------------------------------------------------
+# EMAIL_URL: smtp+tls://user:password@smtp.example.com:587 in production; the default
+# prints mail to the console (a deploy check warns about that when DEBUG is off).
+EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
+EMAIL_URL_PROBLEM = ""  # why EMAIL_URL cannot be used; the URL may hold a password
+try:
+    _email: dict[str, Any] = env.email_url_config(EMAIL_URL)
+except ImproperlyConfigured:
+    EMAIL_URL_PROBLEM = (
+        "EMAIL_URL has a scheme django-environ does not know (smtp, smtp+tls, consolemail...)"
+    )
+    _email = env.email_url_config("consolemail://")  # unused: the entry points refuse
+EMAIL_BACKEND: str = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email.get("EMAIL_HOST") or "localhost"
+EMAIL_PORT = _email.get("EMAIL_PORT") or 25
+EMAIL_HOST_USER = _email.get("EMAIL_HOST_USER") or ""
+EMAIL_HOST_PASSWORD = _email.get("EMAIL_HOST_PASSWORD") or ""
+EMAIL_USE_TLS = bool(_email.get("EMAIL_USE_TLS", False))
+EMAIL_USE_SSL = bool(_email.get("EMAIL_USE_SSL", False))
+# Django's default is no timeout: a stuck SMTP server would hold the request forever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="FastOpp Django <noreply@localhost>")
+SERVER_EMAIL = env.str("SERVER_EMAIL", default=DEFAULT_FROM_EMAIL)
 
 # --- Internationalisation ------------------------------------------------------
 LANGUAGE_CODE = "en-us"
@@ -454,5 +528,7 @@ LOGGING: dict[str, Any] = {
         "django.db.backends": {"level": "WARNING"},
         # httpx logs every upstream request URL at INFO; chat volume would drown the log.
         "httpx": {"level": "WARNING"},
+        # django-axes logs each sign-in at INFO; its WARNINGs (failures, lockouts) stay.
+        "axes": {"level": "WARNING"},
     },
 }

@@ -45,3 +45,32 @@ def test_deploy_checks_still_see_the_projects_security_middleware() -> None:
     ):
         call_command("check", "--deploy", "--fail-level", "WARNING")
     assert "security.W004" in str(refused.value)
+
+
+def test_a_console_mail_backend_in_production_is_a_deploy_warning() -> None:
+    values = production_deploy_settings(SECURE_HSTS_PRELOAD="true")
+    console = settings_from(ENVIRONMENT="production", EMAIL_URL="consolemail://")
+    assert console["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    with (
+        override_settings(**values, EMAIL_BACKEND=console["EMAIL_BACKEND"]),
+        pytest.raises(SystemCheckError) as refused,
+    ):
+        call_command("check", "--deploy", "--fail-level", "WARNING")
+    assert "fastopp.W011" in str(refused.value)
+
+    smtp = settings_from(ENVIRONMENT="production", EMAIL_URL="smtp+tls://u:p@smtp.example.com:587")
+    assert smtp["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (smtp["EMAIL_HOST"], smtp["EMAIL_PORT"], smtp["EMAIL_USE_TLS"]) == (
+        "smtp.example.com",
+        587,
+        True,
+    )
+    with override_settings(**values, EMAIL_BACKEND=smtp["EMAIL_BACKEND"]):
+        call_command("check", "--deploy", "--fail-level", "WARNING")
+
+
+def test_an_unknown_email_url_scheme_refuses_to_start() -> None:
+    from fastopp_site.startup import settings_problems
+
+    values = settings_from(ENVIRONMENT="production", SECRET_KEY=STRONG_KEY, EMAIL_URL="mail://x")
+    assert any("EMAIL_URL" in problem for problem in settings_problems(values=values))

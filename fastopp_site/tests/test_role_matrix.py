@@ -137,6 +137,7 @@ def world(db: None, settings: Any, tmp_path: Path) -> dict[str, str]:
         "task_id": str(task.pk),
         "message_id": str(message.pk),
         "token": "not-the-emergency-token",
+        "uidb64": "MQ",  # a password-reset link's user id; with that token, an invalid link
         "path": upload,
     }
 

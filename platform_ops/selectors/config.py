@@ -63,6 +63,14 @@ def config_redacted() -> list[tuple[str, str]]:
         ("OPENROUTER_API_KEY", _set_or_missing(settings.OPENROUTER_API_KEY)),
         ("OPENROUTER_LLM_MODEL", settings.OPENROUTER_LLM_MODEL),
         ("OPS_TOKEN", _set_or_missing(settings.OPS_TOKEN)),
+        ("EMAIL", f"{settings.EMAIL_BACKEND.rsplit('.', 2)[-2]} {settings.EMAIL_HOST}"),
+        ("EMAIL password", _set_or_missing(settings.EMAIL_HOST_PASSWORD)),
+        ("DEMO_PASSWORDS", str(settings.DEMO_PASSWORDS)),
+        (
+            "Sign-in lockout",
+            f"{settings.LOGIN_FAILURES_PER_EMAIL_AND_IP} per email and address, "
+            f"{settings.LOGIN_FAILURES_PER_IP} per address, {settings.LOGIN_LOCKOUT_MINUTES} min",
+        ),
         ("TASKS_BACKEND", settings.TASKS_BACKEND),
         ("TASK_WORKER_STALE_SECONDS", str(settings.TASK_WORKER_STALE_SECONDS)),
         ("TASK_MAX_ATTEMPTS", str(settings.TASK_MAX_ATTEMPTS)),

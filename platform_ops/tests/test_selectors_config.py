@@ -52,9 +52,9 @@ def _assert_no_canary(text: str) -> None:
 @pytest.mark.usefixtures("canary_settings")
 def test_no_secret_in_any_ops_response_or_log(caplog):
     caplog.set_level(logging.DEBUG)
-    StaffFactory(email="staff@example.com")
     staff = Client()
-    staff.login(email="staff@example.com", password="test-pass-123")
+    # force_login: django-axes refuses an authenticate() call that has no request.
+    staff.force_login(StaffFactory.create(email="staff@example.com"))
     anonymous = Client()
     token = {"Authorization": f"Bearer {CANARIES['OPS_TOKEN']}"}
     responses = [
