@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -23,6 +25,23 @@ def postgres_reachable(url: str) -> str | None:
     except psycopg2.OperationalError as exc:
         return str(exc).strip().splitlines()[0] if str(exc).strip() else "connection failed"
     return None
+
+
+def redis_or_skip(url: str, *, what: str) -> Any:
+    """A client for the Redis server at `url`; the test skips when it does not answer, or
+    fails under REQUIRE_REDIS=1 (CI), where a missing server is a broken set-up."""
+    import pytest
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        message = f"Redis at {url} does not answer ({exc}); {what} skipped"
+        if os.environ.get("REQUIRE_REDIS") == "1":
+            pytest.fail(message.replace("skipped", "required by REQUIRE_REDIS=1"))
+        pytest.skip(message)
+    return client
 
 
 def database_url_for_subprocess() -> str | None:

@@ -19,6 +19,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from accounts.selectors import api_token_lockout_seconds
+from devtools.databases import redis_or_skip
 from fastopp_site.cacheurl import cache_config
 
 pytestmark = pytest.mark.slow  # starts a second Python process
@@ -35,17 +36,8 @@ for _ in range(5):
 
 @pytest.fixture
 def redis_cache_url() -> Iterator[str]:
-    import redis
-
     base = os.environ.get("TEST_THROTTLE_REDIS_URL", "redis://127.0.0.1:6379/12")
-    client = redis.Redis.from_url(base, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        message = f"Redis at {base} does not answer ({exc}); shared throttle test skipped"
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(message.replace("skipped", "required by REQUIRE_REDIS=1"))
-        pytest.skip(message)
+    client = redis_or_skip(base, what="shared throttle test")
     prefix = f"throttle-test-{secrets.token_hex(4)}"
     yield f"{base}?key_prefix={prefix}"
     for key in client.scan_iter(f"{prefix}:*"):

@@ -27,7 +27,7 @@ import httpx
 import pytest
 from django.conf import settings as django_settings
 
-from devtools.databases import database_url_for_subprocess
+from devtools.databases import database_url_for_subprocess, redis_or_skip
 from devtools.net import free_port, http_wait, wait_until
 from devtools.processes import ProcessGroup, manage_run
 
@@ -43,16 +43,8 @@ OPS_TOKEN = secrets.token_urlsafe(24)
 
 
 def _redis_url() -> str:
-    import redis
-
     url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/1")
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        message = f"Redis at {url} does not answer ({exc}); shared-cache test skipped"
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(message.replace("skipped", "required by REQUIRE_REDIS=1"))
-        pytest.skip(message)
+    redis_or_skip(url, what="shared-cache test").close()
     return url
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from devtools.databases import redis_or_skip
 from devtools.processes import manage_run
 from platform_ops.tests.processes import (
     api_token,
@@ -32,16 +33,7 @@ QUEUES = ("default", "reports", "ops", "chat")
 def redis_queue() -> Iterator[str]:
     """The Redis URL, held for this test alone: the suite's SQLite and PostgreSQL passes run
     side by side, and one pass's burst worker must not run the other's jobs."""
-    import redis
-
-    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2)
-    try:
-        client.ping()
-    except redis.RedisError as exc:
-        message = f"Redis not reachable at {REDIS_URL} ({exc}); rq test skipped."
-        if os.environ.get("REQUIRE_REDIS") == "1":
-            pytest.fail(message.replace("skipped", "required by REQUIRE_REDIS=1"))
-        pytest.skip(message)
+    client = redis_or_skip(REDIS_URL, what="rq test")
     with client.lock("fastopp-tests:rq-queues", timeout=300, blocking_timeout=300):
         yield REDIS_URL
     client.close()
