@@ -14,11 +14,12 @@ provably does what Django's thread would do, and goes through Django's own call 
 
 ``request_started``
     Inline when its only receivers are Django's ``close_old_connections`` and
-    ``reset_queries`` (sync), the event loop's thread holds no database connection, and no
-    outer ``async_to_sync`` lends its thread to the request. Both receivers act on the
-    connections of the calling thread. In Django that thread is the request's new thread,
-    which holds none, so they do nothing; inline they look at the event loop's thread,
-    checked to hold none, so they do nothing either.
+    ``reset_queries`` (sync), the request's async code holds no connected database
+    connection, and no outer ``async_to_sync`` lends its thread to the request. Both
+    receivers act on the connections of the calling thread (of the calling task, in the
+    event loop). In Django that thread is the request's new thread, which holds none, so
+    they do nothing; inline they look at the request's task in the event loop, checked to
+    hold none that is connected or has logged queries, so they do nothing either.
 
 ``response.close()`` and, for a cancelled view, ``request_finished``
     Inline when, in addition, no database connection was opened while handling this
@@ -234,12 +235,20 @@ def _closers_trivial(response: HttpResponseBase) -> bool:
 
 
 def _loop_thread_clean() -> bool:
-    """No database connection in this thread, and the request's sync code gets a new thread.
+    """Nothing for Django's receivers to do in the event loop, and the request's sync code
+    gets a thread of its own.
 
-    An outer async_to_sync (a sync caller running the app) makes sync_to_async run the
-    request's sync code in the caller's thread, which may hold connections."""
+    In the event loop, Django's connections are local to the task (asgiref's
+    thread-critical Local), so these are the wrappers this request's async code touched:
+    one that was never connected (``connection.vendor`` was read) leaves the receivers
+    nothing to do. An outer async_to_sync (a sync caller running the app) would make
+    sync_to_async run the request's sync code in the caller's thread, which may hold
+    connections: then everything goes Django's way."""
     return (
-        not connections.all(initialized_only=True)
+        all(
+            wrapper.connection is None and not wrapper.queries_log
+            for wrapper in connections.all(initialized_only=True)
+        )
         and getattr(AsyncToSync.executors, "current", None) is None
     )
 

@@ -57,6 +57,11 @@ def sync_db(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"value": value})
 
 
+async def async_reads_vendor(request: HttpRequest) -> JsonResponse:
+    # Creates this task's connection wrapper in the event loop, without connecting.
+    return JsonResponse({"vendor": connection.vendor})
+
+
 async def async_forever(request: HttpRequest) -> HttpResponse:
     probe.started.set()
     try:
@@ -84,6 +89,7 @@ async def async_stream(request: HttpRequest) -> StreamingHttpResponse:
 urlpatterns = [
     path("plain", async_plain),
     path("db", sync_db),
+    path("vendor", async_reads_vendor),
     path("forever", async_forever),
     path("stream", async_stream),
 ]
@@ -147,6 +153,13 @@ async def test_async_view_without_the_database_makes_no_hop(hops: list[str]) -> 
     status, body = await fetch(ASGIHandler(), "/plain")
 
     assert (status, body) == (200, b'{"status": "ok"}')
+    assert hops == []
+
+
+async def test_async_view_reading_an_unconnected_wrapper_makes_no_hop(hops: list[str]) -> None:
+    status, body = await fetch(ASGIHandler(), "/vendor")
+
+    assert (status, body) == (200, b'{"vendor": "sqlite"}')
     assert hops == []
 
 
@@ -346,3 +359,27 @@ def test_django_handle_is_the_one_the_handler_copies() -> None:
     copies it), port the change, and update the digest here."""
     source = inspect.getsource(DjangoASGIHandler.handle)
     assert hashlib.sha256(source.encode()).hexdigest() == DJANGO_HANDLE_SHA256
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_home_page_in_production_hops_only_for_its_sync_view(
+    production: Any, settings: Any, hops: list[str]
+) -> None:
+    from fastopp_site.settings import ROOT_URLCONF
+    from fastopp_site.tests.production import PUBLIC_HOST
+
+    settings.ROOT_URLCONF = ROOT_URLCONF
+    settings.WHITENOISE_AUTOREFRESH = False  # production's value (DEBUG is off there)
+    scope = {
+        **http_scope("/"),
+        "scheme": "https",
+        "headers": [(b"host", PUBLIC_HOST.encode())],
+    }
+    communicator = ApplicationCommunicator(ASGIHandler(), scope)
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(TIMEOUT)
+    await communicator.wait(TIMEOUT)
+
+    assert start["status"] == 200
+    # Django's handler adds request_started's receivers and response.close.
+    assert hops == ["home"]
