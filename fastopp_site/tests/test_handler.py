@@ -251,6 +251,25 @@ async def test_two_requests_each_close_their_own_connection(
     assert all(wrapper.connection is None for wrapper in connection_log.wrappers)
 
 
+@pytest.mark.django_db(transaction=True)
+async def test_health_probe_closes_its_connection_in_its_thread(
+    settings: Any, connection_log: ConnectionLog
+) -> None:
+    from fastopp_site.settings import MIDDLEWARE, ROOT_URLCONF
+
+    settings.MIDDLEWARE = MIDDLEWARE
+    settings.ROOT_URLCONF = ROOT_URLCONF
+    status, _ = await fetch(ASGIHandler(), "/health")
+
+    assert status in (200, 503)  # the report's verdict does not matter here
+    assert connection_log.opened
+    opened_threads = {thread for thread, _ in connection_log.opened}
+    assert threading.get_ident() not in opened_threads
+    assert set(connection_log.opened) <= set(connection_log.closed)
+    assert {thread for thread, _ in connection_log.closed} <= opened_threads
+    assert all(wrapper.connection is None for wrapper in connection_log.wrappers)
+
+
 async def test_user_request_finished_receiver_runs_once_per_request(hops: list[str]) -> None:
     calls: list[int] = []
 
@@ -342,6 +361,32 @@ async def test_streamed_response_streams_incrementally_and_is_closed() -> None:
 
     assert probe.stream_closed == 1
     assert response.closed
+
+
+async def test_static_file_in_production_is_read_off_the_event_loop_only(
+    production: Any, settings: Any, hops: list[str]
+) -> None:
+    from fastopp_site.settings import ROOT_URLCONF
+    from fastopp_site.tests.production import PUBLIC_HOST
+
+    (production / "hello.txt").write_text("hello")
+    settings.ROOT_URLCONF = ROOT_URLCONF
+    settings.WHITENOISE_AUTOREFRESH = False
+    settings.WHITENOISE_USE_FINDERS = False
+    scope = {
+        **http_scope("/static/hello.txt"),
+        "scheme": "https",
+        "headers": [(b"host", PUBLIC_HOST.encode())],
+    }
+    communicator = ApplicationCommunicator(ASGIHandler(), scope)
+    await communicator.send_input({"type": "http.request", "body": b""})
+    start = await communicator.receive_output(TIMEOUT)
+    body = await communicator.receive_output(TIMEOUT)
+    await communicator.wait(TIMEOUT)
+
+    assert (start["status"], body["body"]) == (200, b"hello")
+    # AsyncWhiteNoiseMiddleware reads the file in the shared pool; nothing else hops.
+    assert hops == ["_read_static"]
 
 
 def test_asgi_application_uses_this_handler() -> None:
