@@ -10,8 +10,9 @@ first use, and joins it in yet another thread when the request ends).
 
 This subclass overrides ``handle`` only, with Django's code (django/core/handlers/asgi.py,
 5.2) except for those three calls; a test pins the digest of Django's method, so that an
-upgrade that changes it fails until the copy is re-read. Each call is run directly in the event loop when that
-provably does what Django's thread would do, and goes through Django's own call otherwise:
+upgrade that changes it fails until the copy is re-read. Each call is run directly in the
+event loop when that provably does what Django's thread would do, and goes through
+Django's own call otherwise:
 
 ``request_started``
     Inline when its only receivers are Django's ``close_old_connections`` and
