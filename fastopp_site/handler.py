@@ -17,7 +17,8 @@ Django's own call otherwise:
 ``request_started``
     Inline when its only receivers are Django's ``close_old_connections`` and
     ``reset_queries`` (sync), the request's async code holds no connected database
-    connection, and no outer ``async_to_sync`` lends its thread to the request. Both
+    connection, and the request's sync code gets a new thread (no outer
+    ``ThreadSensitiveContext`` or ``async_to_sync`` lends it one). Both
     receivers act on the connections of the calling thread (of the calling task, in the
     event loop). In Django that thread is the request's new thread, which holds none, so
     they do nothing; inline they look at the request's task in the event loop, checked to
@@ -72,7 +73,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, TypeAlias
 
 import django
-from asgiref.sync import AsyncToSync, sync_to_async
+from asgiref.sync import AsyncToSync, SyncToAsync, sync_to_async
 from django.core import signals
 from django.core.cache import caches, close_caches
 from django.core.cache.backends.base import BaseCache
@@ -102,6 +103,13 @@ _connections_opened: contextvars.ContextVar[list[int] | None] = contextvars.Cont
     "fastopp_connections_opened", default=None
 )
 
+# Whether this request's thread-sensitive code gets a thread of its own: Django's
+# ThreadSensitiveContext is the outermost one. An outer context (a wrapper or server
+# that enters one) may run several requests' sync code in one long-lived thread.
+_own_thread: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "fastopp_own_thread", default=False
+)
+
 
 def _note_connection_opened(**kwargs: Any) -> None:
     opened = _connections_opened.get()
@@ -121,6 +129,13 @@ class ASGIHandler(django_asgi.ASGIHandler):
         connection_created.connect(
             _note_connection_opened, weak=False, dispatch_uid="fastopp_site.handler"
         )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        token = _own_thread.set(SyncToAsync.thread_sensitive_context.get(None) is None)
+        try:
+            await super().__call__(scope, receive, send)
+        finally:
+            _own_thread.reset(token)
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         opened: list[int] = []
@@ -245,20 +260,21 @@ def _closers_trivial(response: HttpResponseBase) -> bool:
 
 def _loop_thread_clean() -> bool:
     """Nothing for Django's receivers to do in the event loop, and the request's sync code
-    gets a thread of its own.
+    gets a new thread of its own.
 
     In the event loop, Django's connections are local to the task (asgiref's
     thread-critical Local), so these are the wrappers this request's async code touched:
     one that was never connected (``connection.vendor`` was read) leaves the receivers
-    nothing to do. An outer async_to_sync (a sync caller running the app) would make
-    sync_to_async run the request's sync code in the caller's thread, which may hold
-    connections: then everything goes Django's way."""
+    nothing to do. An outer ThreadSensitiveContext, or an outer async_to_sync (a sync
+    caller running the app), would make sync_to_async run the request's sync code in a
+    thread that may hold connections from before: then everything goes Django's way."""
     return (
-        all(
+        _own_thread.get()
+        and getattr(AsyncToSync.executors, "current", None) is None
+        and all(
             wrapper.connection is None and not wrapper.queries_log
             for wrapper in connections.all(initialized_only=True)
         )
-        and getattr(AsyncToSync.executors, "current", None) is None
     )
 
 

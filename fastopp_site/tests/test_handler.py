@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
-from asgiref.sync import SyncToAsync
+from asgiref.sync import SyncToAsync, ThreadSensitiveContext
 from asgiref.testing import ApplicationCommunicator
 from django.core import signals
 from django.core.handlers.asgi import ASGIHandler as DjangoASGIHandler
@@ -168,6 +168,20 @@ async def test_django_handler_makes_two_hops_for_the_same_view(hops: list[str]) 
     await fetch(DjangoASGIHandler(), "/plain")
 
     assert len(hops) == 2
+
+
+async def test_an_outer_thread_sensitive_context_keeps_djangos_hops(hops: list[str]) -> None:
+    # The outer context may run several requests' sync code in one long-lived thread,
+    # where request_started's receivers have connections to look at.
+    handler = ASGIHandler()
+
+    async def app(scope: Any, receive: Any, send: Any) -> None:
+        async with ThreadSensitiveContext():
+            await handler(scope, receive, send)
+
+    await fetch(app, "/plain")
+
+    assert hops == ["Signal.asend.<locals>.sync_send", "HttpResponseBase.close"]
 
 
 async def test_healthz_through_the_project_middleware_makes_no_hop(
