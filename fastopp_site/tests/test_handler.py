@@ -159,7 +159,7 @@ async def test_async_view_without_the_database_makes_no_hop(hops: list[str]) -> 
 async def test_async_view_reading_an_unconnected_wrapper_makes_no_hop(hops: list[str]) -> None:
     status, body = await fetch(ASGIHandler(), "/vendor")
 
-    assert (status, body) == (200, b'{"vendor": "sqlite"}')
+    assert (status, body) == (200, f'{{"vendor": "{connections["default"].vendor}"}}'.encode())
     assert hops == []
 
 
@@ -209,13 +209,13 @@ class ConnectionLog:
 def connection_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[ConnectionLog]:
     """Connections opened and closed, with their threads; request threads really close.
 
-    The test database is SQLite in memory, whose wrapper ignores close() (it would drop
-    the database). Outside the main thread (which keeps the database alive) it closes."""
+    On SQLite the test database is in memory, whose wrapper ignores close() (it would drop
+    the database). Outside the main thread (which keeps the database alive) it closes.
+    PostgreSQL's wrapper always closes."""
     log = ConnectionLog()
     main = threading.get_ident()
     wrapper_class: Any = type(connections["default"])
     original_close = wrapper_class.close
-    original_in_memory = wrapper_class.is_in_memory_db
 
     def opened(sender: Any, connection: Any, **kwargs: Any) -> None:
         log.opened.append((threading.get_ident(), id(connection)))
@@ -225,11 +225,14 @@ def connection_log(monkeypatch: pytest.MonkeyPatch) -> Iterator[ConnectionLog]:
         log.closed.append((threading.get_ident(), id(self)))
         original_close(self)
 
-    def in_memory(self: Any) -> bool:
-        return threading.get_ident() == main and original_in_memory(self)
-
     monkeypatch.setattr(wrapper_class, "close", close)
-    monkeypatch.setattr(wrapper_class, "is_in_memory_db", in_memory)
+    if hasattr(wrapper_class, "is_in_memory_db"):  # SQLite's
+        original_in_memory = wrapper_class.is_in_memory_db
+
+        def in_memory(self: Any) -> bool:
+            return threading.get_ident() == main and original_in_memory(self)
+
+        monkeypatch.setattr(wrapper_class, "is_in_memory_db", in_memory)
     connection_created.connect(opened, dispatch_uid="test_handler_connection_log")
     yield log
     connection_created.disconnect(dispatch_uid="test_handler_connection_log")
