@@ -380,23 +380,25 @@ async def test_streamed_response_streams_incrementally_and_is_closed() -> None:
     assert response.closed
 
 
-async def test_static_file_in_production_is_read_off_the_event_loop_only(
-    production: Any, settings: Any, hops: list[str]
-) -> None:
+async def _production_request(settings: Any, path: str) -> ApplicationCommunicator:
+    """A GET of `path` as the platform's proxy sends it, to the project's URLs, started."""
     from fastopp_site.settings import ROOT_URLCONF
     from fastopp_site.tests.production import PUBLIC_HOST
 
-    (production / "hello.txt").write_text("hello")
     settings.ROOT_URLCONF = ROOT_URLCONF
-    settings.WHITENOISE_AUTOREFRESH = False
-    settings.WHITENOISE_USE_FINDERS = False
-    scope = {
-        **http_scope("/static/hello.txt"),
-        "scheme": "https",
-        "headers": [(b"host", PUBLIC_HOST.encode())],
-    }
+    settings.WHITENOISE_AUTOREFRESH = False  # production's value (DEBUG is off there)
+    scope = {**http_scope(path), "scheme": "https", "headers": [(b"host", PUBLIC_HOST.encode())]}
     communicator = ApplicationCommunicator(ASGIHandler(), scope)
     await communicator.send_input({"type": "http.request", "body": b""})
+    return communicator
+
+
+async def test_static_file_in_production_is_read_off_the_event_loop_only(
+    production: Any, settings: Any, hops: list[str]
+) -> None:
+    (production / "hello.txt").write_text("hello")
+    settings.WHITENOISE_USE_FINDERS = False
+    communicator = await _production_request(settings, "/static/hello.txt")
     start = await communicator.receive_output(TIMEOUT)
     body = await communicator.receive_output(TIMEOUT)
     await communicator.wait(TIMEOUT)
@@ -427,18 +429,7 @@ def test_django_handle_is_the_one_the_handler_copies() -> None:
 async def test_home_page_in_production_hops_only_for_its_sync_view(
     production: Any, settings: Any, hops: list[str]
 ) -> None:
-    from fastopp_site.settings import ROOT_URLCONF
-    from fastopp_site.tests.production import PUBLIC_HOST
-
-    settings.ROOT_URLCONF = ROOT_URLCONF
-    settings.WHITENOISE_AUTOREFRESH = False  # production's value (DEBUG is off there)
-    scope = {
-        **http_scope("/"),
-        "scheme": "https",
-        "headers": [(b"host", PUBLIC_HOST.encode())],
-    }
-    communicator = ApplicationCommunicator(ASGIHandler(), scope)
-    await communicator.send_input({"type": "http.request", "body": b""})
+    communicator = await _production_request(settings, "/")
     start = await communicator.receive_output(TIMEOUT)
     await communicator.wait(TIMEOUT)
 
